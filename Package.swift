@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+// netstat_exporter: a Prometheus exporter for what netstat tells about a Linux host.
+// The exporter's own targets link Glibc and C libraries only (no Foundation) to keep the
+// idle RSS under 10 MB; test targets may use Foundation freely.
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "netstat_exporter",
+    products: [
+        .executable(name: "netstat_exporter", targets: ["netstat_exporter"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]
+        ),
+        .target(name: "ProcNet", swiftSettings: strict),
+        .target(name: "Exposition", swiftSettings: strict),
+        .target(name: "Collectors", dependencies: ["ProcNet", "Exposition"], swiftSettings: strict),
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"], swiftSettings: strict),
+        .executableTarget(
+            name: "netstat_exporter",
+            dependencies: ["Collectors", "Exposition", "HTTPServer"],
+            swiftSettings: strict
+        ),
+        // Test-only helpers (fixture paths, running real tools); never linked into the exporter.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "ProcNetTests", dependencies: ["ProcNet", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], swiftSettings: strict),
+        .testTarget(name: "CollectorsTests", dependencies: ["Collectors", "Exposition", "TestSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "ExporterTests", dependencies: ["netstat_exporter", "TestSupport"], swiftSettings: strict),
+    ]
+)

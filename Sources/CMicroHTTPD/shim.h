@@ -1,0 +1,97 @@
+// Thin C shim over libmicrohttpd: hides the variadic MHD_start_daemon and the sockaddr
+// handling of the listen socket, which Swift cannot call or build safely.
+#ifndef NETSTAT_CMICROHTTPD_SHIM_H
+#define NETSTAT_CMICROHTTPD_SHIM_H
+
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
+#include <microhttpd.h>
+
+typedef enum MHD_Result (*netstat_mhd_access_handler)(
+    void *context, struct MHD_Connection *connection, const char *url, const char *method,
+    const char *version, const char *upload_data, size_t *upload_data_size, void **request_context);
+
+typedef void (*netstat_mhd_completed_handler)(
+    void *context, struct MHD_Connection *connection, void **request_context,
+    enum MHD_RequestTerminationCode code);
+
+typedef enum MHD_Result (*netstat_mhd_value_iterator)(
+    void *context, enum MHD_ValueKind kind, const char *key, const char *value);
+
+/// Creates, binds and listens on a TCP socket. An empty host listens on every address
+/// (IPv6 dual-stack when the kernel has IPv6, else IPv4). Returns the fd, or -1 with
+/// *error_out set to an errno (positive) or a getaddrinfo code (negative, EAI_*).
+static inline int netstat_listen_socket(const char *host, const char *port, int backlog, int *error_out) {
+    struct addrinfo hints;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
+    hints.ai_family = AF_UNSPEC;
+    const char *node = host;
+    int any = (host == NULL || host[0] == '\0');
+    if (any) { node = "::"; hints.ai_family = AF_INET6; }
+    struct addrinfo *result = NULL;
+    int rc = getaddrinfo(node, port, &hints, &result);
+    if (rc != 0) { *error_out = rc < 0 ? rc : -rc; return -1; }
+    int fd = socket(result->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 && any && (errno == EAFNOSUPPORT || errno == EINVAL)) {
+        freeaddrinfo(result);
+        result = NULL;
+        hints.ai_family = AF_INET;
+        rc = getaddrinfo("0.0.0.0", port, &hints, &result);
+        if (rc != 0) { *error_out = rc < 0 ? rc : -rc; return -1; }
+        fd = socket(result->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    }
+    if (fd < 0) { *error_out = errno; freeaddrinfo(result); return -1; }
+    int one = 1, zero = 0;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (result->ai_family == AF_INET6) {
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, any ? &zero : &one, sizeof one);
+    }
+    if (bind(fd, result->ai_addr, result->ai_addrlen) != 0 || listen(fd, backlog) != 0) {
+        *error_out = errno;
+        close(fd);
+        freeaddrinfo(result);
+        return -1;
+    }
+    freeaddrinfo(result);
+    return fd;
+}
+
+/// The port a listening socket is bound to (useful after binding port 0), or -1.
+static inline int netstat_socket_port(int fd) {
+    struct sockaddr_storage address;
+    socklen_t length = sizeof address;
+    if (getsockname(fd, (struct sockaddr *)&address, &length) != 0) return -1;
+    if (address.ss_family == AF_INET) return ntohs(((struct sockaddr_in *)&address)->sin_port);
+    if (address.ss_family == AF_INET6) return ntohs(((struct sockaddr_in6 *)&address)->sin6_port);
+    return -1;
+}
+
+/// Starts a daemon on an already listening socket: one thread per connection, so a slow scrape
+/// never delays another; idle connections time out.
+static inline struct MHD_Daemon *netstat_mhd_start(
+    int listen_fd, unsigned int connection_limit, unsigned int timeout_seconds,
+    netstat_mhd_access_handler handler, netstat_mhd_completed_handler completed, void *context) {
+    return MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
+        0, NULL, NULL, handler, context,
+        MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd,
+        MHD_OPTION_CONNECTION_LIMIT, connection_limit,
+        MHD_OPTION_CONNECTION_TIMEOUT, timeout_seconds,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, context,
+        MHD_OPTION_END);
+}
+
+/// A response holding its own copy of the body, so Swift's buffer may go away at once.
+static inline struct MHD_Response *netstat_mhd_response_copy(size_t size, const void *data) {
+    return MHD_create_response_from_buffer(size, (void *)data, MHD_RESPMEM_MUST_COPY);
+}
+
+#endif

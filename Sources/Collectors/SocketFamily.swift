@@ -1,0 +1,12 @@
+import ProcNet
+
+/// The address family of a socket table, spelled as the `family` label.
+public enum SocketFamily: String, Sendable, Hashable, CaseIterable {
+    case ipv4
+    case ipv6
+
+    /// The /proc/net table for a protocol ("tcp" → "net/tcp" or "net/tcp6").
+    func procTable(_ proto: String) -> String {
+        self == .ipv4 ? "net/\(proto)" : "net/\(proto)6"
+    }
+}

@@ -1,0 +1,37 @@
+/// One label name and value. Kept as an ordered pair, not a dictionary, so every series of a
+/// family prints its labels in the order the collector chose.
+public struct Label: Sendable, Hashable {
+    public var name: String
+    public var value: String
+
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// One time series: its labels and its current value.
+public struct Sample: Sendable, Hashable {
+    public var labels: [Label]
+    public var value: MetricValue
+
+    public init(labels: [Label], value: MetricValue) {
+        self.labels = labels
+        self.value = value
+    }
+}
+
+/// A metric name with its HELP, TYPE and series.
+public struct MetricFamily: Sendable {
+    public let name: String
+    public let type: MetricType
+    public let help: String
+    public var samples: [Sample]
+
+    public init(name: String, type: MetricType, help: String, samples: [Sample] = []) {
+        self.name = name
+        self.type = type
+        self.help = help
+        self.samples = samples
+    }
+}

@@ -1,0 +1,17 @@
+/// Why the server could not start.
+public enum HTTPServerError: Error, Sendable, Hashable, CustomStringConvertible {
+    case badAddress(String)
+    case listenFailed(address: String, reason: String)
+    case startFailed(address: String)
+
+    public var description: String {
+        switch self {
+        case .badAddress(let message):
+            return "invalid listen address \(message)"
+        case .listenFailed(let address, let reason):
+            return "cannot listen on \(address): \(reason)"
+        case .startFailed(let address):
+            return "cannot start the HTTP server on \(address)"
+        }
+    }
+}

@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Reads whole files from /proc and /sys.
+///
+/// Files are read in one pass until EOF, never by their stat size (/proc reports 0). The
+/// kernel produces a /proc/net table page by page, so one large read per call keeps a table
+/// as consistent as the kernel allows.
+public enum ProcFile {
+    /// The largest file we accept; a larger one is treated as a read failure rather than
+    /// exhausting memory (a /proc/net/tcp with a million sockets is ~150 MB).
+    public static let maximumSize = 512 * 1024 * 1024
+
+    public static func read(_ path: String) throws(ProcNetError) -> [UInt8] {
+        let fd = Errno.retryingOnInterrupt { open(path, O_RDONLY | O_CLOEXEC) }
+        if fd < 0 {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { throw .notFound(path: path) }
+            throw .readFailed(path: path, errno: code)
+        }
+        defer { close(fd) }
+
+        var contents: [UInt8] = []
+        var chunkSize = 64 * 1024
+        while true {
+            let start = contents.count
+            contents.append(contentsOf: repeatElement(0, count: chunkSize))
+            let got = contents.withUnsafeMutableBytes { buffer in
+                Errno.retryingOnInterrupt { Glibc.read(fd, buffer.baseAddress! + start, chunkSize) }
+            }
+            if got < 0 {
+                throw .readFailed(path: path, errno: errno)
+            }
+            contents.removeLast(chunkSize - got)
+            if got == 0 { return contents }
+            if contents.count > maximumSize { throw .readFailed(path: path, errno: EFBIG) }
+            chunkSize = min(chunkSize * 2, 4 * 1024 * 1024)
+        }
+    }
+
+    /// Reads a one-value sysfs attribute (mtu, speed, operstate …) without its trailing newline.
+    public static func readAttribute(_ path: String) throws(ProcNetError) -> String {
+        var bytes = try read(path)
+        while let last = bytes.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: " ") {
+            bytes.removeLast()
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The target of a symbolic link, or nil when it cannot be read (the link vanished, no
+    /// permission). Used for /proc/<pid>/fd/<n>.
+    public static func readLink(_ path: String) -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let count = buffer.withUnsafeMutableBytes { raw in
+            readlink(path, raw.baseAddress!.assumingMemoryBound(to: CChar.self), raw.count)
+        }
+        guard count > 0 else { return nil }
+        return Array(buffer[0..<count])
+    }
+
+    /// Names in a directory, without "." and "..", or nil when it cannot be opened.
+    public static func listDirectory(_ path: String) -> [String]? {
+        guard let dir = opendir(path) else { return nil }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}
