@@ -33,5 +33,8 @@ let package = Package(
         .testTarget(name: "CollectorsTests", dependencies: ["Collectors", "Exposition", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "ExporterTests", dependencies: ["netstat_exporter", "TestSupport"], swiftSettings: strict),
+        // dashboards/: rule files, Alertmanager config and the Grafana dashboard, proven against
+        // real promtool, amtool, Prometheus and Alertmanager scraping the built exporter.
+        .testTarget(name: "DashboardTests", dependencies: ["TestSupport"], swiftSettings: strict),
     ]
 )

@@ -1,0 +1,78 @@
+import Foundation
+import TestSupport
+
+/// The files under dashboards/ and the programs the tests run against them.
+enum DashboardFiles {
+    static let rules = Fixtures.repository("dashboards/prometheus/rules.yml")
+    static let thresholds = Fixtures.repository("dashboards/prometheus/thresholds.yml")
+    static let ruleTests = Fixtures.repository("dashboards/prometheus/tests.yml")
+    static let ruleTestsWithoutThresholds = Fixtures.repository("dashboards/prometheus/tests_without_thresholds.yml")
+    static let alertmanager = Fixtures.repository("dashboards/alertmanager/alertmanager.yml")
+    static let grafana = Fixtures.repository("dashboards/grafana/netstat-overview.json")
+    static let runbook = Fixtures.repository("dashboards/RUNBOOK.md")
+
+    /// `../shared/tools/sockfarm.py` beside the checkout.
+    static let sockfarm = Fixtures.repositoryRoot.deletingLastPathComponent()
+        .appendingPathComponent("shared/tools/sockfarm.py").path
+
+    /// The exporter `swift build` made: next to the test executable, else in .build/debug.
+    static var exporterBinary: String {
+        let testDirectory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        let beside = testDirectory.appendingPathComponent("netstat_exporter").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        return Fixtures.repository(".build/debug/netstat_exporter")
+    }
+
+    static func text(_ path: String) throws -> String {
+        try String(contentsOfFile: path, encoding: .utf8)
+    }
+}
+
+/// One rule of our Prometheus rule files. The files are regular enough to read line by line:
+/// `- record:` / `- alert:` starts a rule; `expr:` is inline or a `|` block of deeper lines.
+struct PrometheusRule {
+    enum Kind { case record, alert }
+    var kind: Kind
+    var name: String
+    var expr = ""
+    var forDuration: String?
+    var runbookURL: String?
+
+    static func parse(_ text: String) -> [PrometheusRule] {
+        var rules: [PrometheusRule] = []
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var index = 0
+        while index < lines.count {
+            let line = lines[index]
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            index += 1
+            if let name = value(of: "- record:", in: trimmed) {
+                rules.append(PrometheusRule(kind: .record, name: name))
+            } else if let name = value(of: "- alert:", in: trimmed) {
+                rules.append(PrometheusRule(kind: .alert, name: name))
+            } else if let expr = value(of: "expr:", in: trimmed), !rules.isEmpty {
+                guard expr == "|" else { rules[rules.count - 1].expr = expr; continue }
+                let indent = line.prefix { $0 == " " }.count
+                var block: [String] = []
+                while index < lines.count {
+                    let next = lines[index]
+                    let blank = next.trimmingCharacters(in: .whitespaces).isEmpty
+                    guard blank || next.prefix(while: { $0 == " " }).count > indent else { break }
+                    if !blank { block.append(next.trimmingCharacters(in: .whitespaces)) }
+                    index += 1
+                }
+                rules[rules.count - 1].expr = block.joined(separator: "\n")
+            } else if let duration = value(of: "for:", in: trimmed), !rules.isEmpty {
+                rules[rules.count - 1].forDuration = duration
+            } else if let url = value(of: "runbook_url:", in: trimmed), !rules.isEmpty {
+                rules[rules.count - 1].runbookURL = url
+            }
+        }
+        return rules
+    }
+
+    private static func value(of key: String, in line: String) -> String? {
+        guard line.hasPrefix(key) else { return nil }
+        return line.dropFirst(key.count).trimmingCharacters(in: .whitespaces)
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+/// Every PromQL expression of the Grafana dashboard, variables substituted as Grafana would,
+/// executed against a real Prometheus that scrapes a real netstat_exporter every second (with
+/// our rules loaded), inside a namespace holding sockfarm's connections and a public peer.
+@Suite("Dashboard queries against a live Prometheus", .serialized)
+struct DashboardQueriesTests {
+    /// Queries whose correct answer here is empty, and why. They must parse, and must be empty.
+    static let allowedEmpty: [String: String] = [
+        "Established: today vs last week / B": "offset 1w: the test's Prometheus is seconds old",
+        "CLOSE_WAIT: today vs last week / B": "offset 1w: the test's Prometheus is seconds old",
+    ]
+    /// What Grafana puts for `$__rate_interval`: here 10 scrapes' worth.
+    static let rateInterval = "10s"
+
+    @Test(.timeLimit(.minutes(3)))
+    func everyDashboardQueryParsesAndReturnsData() throws {
+        let dashboard = try GrafanaDashboard(contentsOf: DashboardFiles.grafana)
+        let lab = try MonitoringLab(prefix: "nsdashq")
+        defer { lab.stop() }
+        try lab.startSockfarm(workers: 2, established: 6, closeWait: 4, port: 22000)
+        try lab.startPublicPeer()
+        try lab.startExporter()
+        try RuleOverrides().write(to: lab.netns.directory)
+        try lab.startPrometheus(rulesDirectory: lab.netns.directory, alerting: false)
+        // Enough samples for every rate over $__rate_interval.
+        Thread.sleep(forTimeInterval: 12)
+
+        var failures: [String] = []
+        var values = ["__rate_interval": Self.rateInterval, "datasource": "prometheus"]
+        for variable in dashboard.variables where variable.type == "query" {
+            let query = try LabelValuesQuery(GrafanaDashboard.substitute(variable.query, values))
+            let found = try lab.labelValues(query.label, match: query.selector)
+            let wanted = variable.name == "job" ? MonitoringLab.job : MonitoringLab.exporterTarget
+            if found != [wanted] { failures.append("variable \(variable.name): \(found), wanted [\(wanted)]") }
+            values[variable.name] = wanted
+        }
+
+        var ran = 0
+        for target in dashboard.targets {
+            let expr = GrafanaDashboard.substitute(target.expr, values)
+            if expr.contains("$") { failures.append("\(target.key): unsubstituted variable in \(expr)"); continue }
+            let response = target.instant ? try lab.query(expr) : try lab.queryRange(expr, lastSeconds: 10)
+            ran += 1
+            if response.status != "success" {
+                failures.append("\(target.key): \(response.error ?? "no error text") in \(expr)")
+            } else if let reason = Self.allowedEmpty[target.key] {
+                if !response.result.isEmpty { failures.append("\(target.key): listed as empty (\(reason)) but has data") }
+            } else if response.result.isEmpty {
+                failures.append("\(target.key): no data for \(expr)")
+            }
+        }
+        #expect(ran == dashboard.targets.count)
+        #expect(Set(Self.allowedEmpty.keys).isSubset(of: Set(dashboard.targets.map(\.key))))
+        #expect(failures.isEmpty, "\(failures.count) of \(ran) dashboard queries failed:\n\(failures.joined(separator: "\n"))")
+    }
+}
