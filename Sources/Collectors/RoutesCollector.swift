@@ -60,7 +60,9 @@ public struct RoutesCollector: Collector {
             var tally = Tally()
             let summary = IPv6RouteTable.parse(bytes) { route in
                 guard !route.isKernelNullEntry, !route.isLocalTableEntry else { return }
-                tally.add(device: route.device, isDefault: route.isDefault, gateway: route.nextHop)
+                // "*" for no device, as /proc/net/route spells it, so both families label alike.
+                tally.add(device: route.device.isEmpty ? "*" : route.device, isDefault: route.isDefault,
+                          gateway: route.nextHop)
             }
             report.record(summary, path: ipv6Path)
             write(tally, family: .ipv6, into: &metrics)

@@ -39,7 +39,11 @@ import Exposition
             "wg0\t00000000\t00000000\t0001\t0\t0\t100\t00000000\t0\t0\t0",
             "wg0\t00000000\t00000000\t0001\t0\t0\t200\t00000000\t0\t0\t0",
         ])
-        let ipv6Route = "00000000000000000000000000000000 00 00000000000000000000000000000000 00 00000000000000000000000000000000 00000400 00000001 00000000 00000001      wg0\n"
+        let ipv6Route = """
+            00000000000000000000000000000000 00 00000000000000000000000000000000 00 00000000000000000000000000000000 00000400 00000001 00000000 00000001      wg0
+            20010db8000000000000000000000000 20 00000000000000000000000000000000 00 00000000000000000000000000000000 00000400 00000001 00000000 00000201         
+
+            """
         let (metrics, _, _) = try Self.collect(route: route, ipv6Route: ipv6Route)
         #expect(metrics.renderedSeries("netstat_route_default_info") == [
             "netstat_route_default_info{family=\"ipv4\",device=\"*\",gateway=\"0.0.0.0\"} 1",
@@ -49,6 +53,7 @@ import Exposition
         #expect(metrics.renderedSeries("netstat_routes") == [
             "netstat_routes{family=\"ipv4\",device=\"*\"} 1",
             "netstat_routes{family=\"ipv4\",device=\"wg0\"} 2",
+            "netstat_routes{family=\"ipv6\",device=\"*\"} 1",
             "netstat_routes{family=\"ipv6\",device=\"wg0\"} 1",
         ])
     }
