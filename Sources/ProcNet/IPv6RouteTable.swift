@@ -61,17 +61,8 @@ public struct IPv6Route: Sendable, Hashable {
 public enum IPv6RouteTable {
     public static func parse(_ bytes: [UInt8], _ body: (IPv6Route) -> Void) -> ParseSummary {
         var summary = ParseSummary()
-        var lineNumber = 0
-        for line in ByteLines(bytes) {
-            lineNumber += 1
-            if line.isEmpty { continue }
-            if let route = parseRow(bytes, line) {
-                summary.parsed += 1
-                body(route)
-            } else {
-                summary.skip(line: lineNumber, "malformed IPv6 route row")
-            }
-        }
+        var lines = ByteLines(bytes)
+        summary.parseRows(&lines, after: 0, malformed: "malformed IPv6 route row", { parseRow(bytes, $0) }, body)
         return summary
     }
 

@@ -42,18 +42,10 @@ public enum NetDevTable {
             summary.skip(line: 1, "missing the two header lines")
             return summary
         }
-        var lineNumber = 2
         var counters = [UInt64](repeating: 0, count: NetDevCounter.allCases.count)
-        while let line = lines.next() {
-            lineNumber += 1
-            if line.isEmpty { continue }
-            if let name = parseRow(bytes, line, into: &counters) {
-                summary.parsed += 1
-                body(NetDevice(name: name, counters: counters))
-            } else {
-                summary.skip(line: lineNumber, "malformed device row")
-            }
-        }
+        summary.parseRows(&lines, after: 2, malformed: "malformed device row", { line in
+            parseRow(bytes, line, into: &counters).map { NetDevice(name: $0, counters: counters) }
+        }, body)
         return summary
     }
 

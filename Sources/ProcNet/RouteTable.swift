@@ -42,17 +42,7 @@ public enum RouteTable {
             summary.skip(line: 1, "missing header line")
             return summary
         }
-        var lineNumber = 1
-        while let line = lines.next() {
-            lineNumber += 1
-            if line.isEmpty { continue }
-            if let route = parseRow(bytes, line) {
-                summary.parsed += 1
-                body(route)
-            } else {
-                summary.skip(line: lineNumber, "malformed route row")
-            }
-        }
+        summary.parseRows(&lines, after: 1, malformed: "malformed route row", { parseRow(bytes, $0) }, body)
         return summary
     }
 
