@@ -41,9 +41,11 @@ public struct RoutesCollector: Collector {
     }
 
     public func collect(into metrics: inout MetricSet, report: inout CollectorReport) {
-        metrics.declare("netstat_routes", .gauge, help: "Routes in the main routing table by output device (netstat -rn).")
+        metrics.declare("netstat_routes", .gauge,
+                        help: "Routes in the main routing table by output device (netstat -rn).")
         metrics.declare("netstat_route_default_info", .gauge,
-                        help: "Constant 1 for each default route, labelled by its device and gateway (:: or 0.0.0.0 for none).")
+                        help: "Constant 1 for each default route, labelled by its device and gateway "
+                            + "(:: or 0.0.0.0 for none).")
 
         let ipv4Path = paths.proc("net/route")
         if let bytes = report.readRequired(ipv4Path) {
@@ -71,7 +73,8 @@ public struct RoutesCollector: Collector {
 
     func write(_ tally: Tally, family: SocketFamily, into metrics: inout MetricSet) {
         for (device, count) in tally.routesPerDevice {
-            metrics.gauge("netstat_routes", help: "", labels: [Label("family", family.rawValue), Label("device", device)],
+            metrics.gauge("netstat_routes", help: "",
+                          labels: [Label("family", family.rawValue), Label("device", device)],
                           .unsigned(count))
         }
         for route in tally.defaults {

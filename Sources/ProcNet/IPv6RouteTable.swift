@@ -55,9 +55,11 @@ public struct IPv6Route: Sendable, Hashable {
 /// Parser for /proc/net/ipv6_route (kernel: net/ipv6/route.c `ipv6_route_native_seq_show`).
 /// No header; ten fields a row, addresses as 32 hex digits in network byte order, prefix
 /// lengths as two hex digits, metric, reference count, use and flags as eight hex digits, then
-/// the device name right-aligned in eight columns (absent when the route has no device).
+/// the device name right-aligned in eight columns (absent when the route has no device). The
+/// default route via fd00::1, one row broken in two here:
 ///
-///     00000000000000000000000000000000 00 00000000000000000000000000000000 00 fd000000000000000000000000000001 00000400 00000002 00000000 00000003     eth0
+///     00000000000000000000000000000000 00 00000000000000000000000000000000 00
+///     fd000000000000000000000000000001 00000400 00000002 00000000 00000003     eth0
 public enum IPv6RouteTable {
     public static func parse(_ bytes: [UInt8], _ body: (IPv6Route) -> Void) -> ParseSummary {
         var summary = ParseSummary()
@@ -70,7 +72,8 @@ public enum IPv6RouteTable {
         var fields = ByteFields(bytes, line: line)
         guard let destinationField = fields.next(),
               let destination = IPAddress.fromNetworkOrderHex(bytes, destinationField),
-              let destinationLength = fields.next(), let destinationPrefixLength = prefixLength(bytes, destinationLength),
+              let destinationLength = fields.next(),
+              let destinationPrefixLength = prefixLength(bytes, destinationLength),
               let sourceField = fields.next(), let source = IPAddress.fromNetworkOrderHex(bytes, sourceField),
               let sourceLength = fields.next(), let sourcePrefixLength = prefixLength(bytes, sourceLength),
               let nextHopField = fields.next(), let nextHop = IPAddress.fromNetworkOrderHex(bytes, nextHopField),
