@@ -49,28 +49,28 @@ public struct SockstatCollector: Collector {
 
     func add(_ entry: SockstatEntry, from file: String, into metrics: inout MetricSet,
              report: inout CollectorReport) {
-        let proto = entry.proto.lowercased()
-        let field = entry.field.lowercased()
-        var name = "netstat_sockstat_\(proto)_\(field)"
-        var help = "\(entry.proto) \(entry.field) from \(file)."
-        var value = MetricValue(entry.value)
-        switch field {
-        case "mem":
+        let name = SockstatCollector.metricName(proto: entry.proto, field: entry.field)
+        guard metrics.families[name] == nil else { return }
+        if SockstatCollector.isPages(entry.field) {
             guard let bytes = SockstatCollector.multiply(entry.value, by: pageSize) else {
                 report.skipFile("\(file): \(entry.proto) mem \(entry.value) pages overflows in bytes")
                 return
             }
-            name += "_bytes"
-            help = "\(entry.proto) mem from \(file), pages converted to bytes."
-            value = bytes
-        case "memory":
-            name += "_bytes"
-        default:
-            break
+            metrics.gauge(name, help: "\(entry.proto) \(entry.field) from \(file), pages converted to bytes.", bytes)
+        } else {
+            metrics.gauge(name, help: "\(entry.proto) \(entry.field) from \(file).", MetricValue(entry.value))
         }
-        guard metrics.families[name] == nil else { return }
-        metrics.gauge(name, help: help, value)
     }
+
+    /// TCP inuse → netstat_sockstat_tcp_inuse; TCP mem → netstat_sockstat_tcp_mem_bytes;
+    /// FRAG memory → netstat_sockstat_frag_memory_bytes.
+    public static func metricName(proto: String, field: String) -> String {
+        let name = "netstat_sockstat_\(proto.lowercased())_\(field.lowercased())"
+        return isPages(field) || field.lowercased() == "memory" ? name + "_bytes" : name
+    }
+
+    /// `mem` counts pages (the kernel's `sk_memory_allocated`); exported in bytes.
+    static func isPages(_ field: String) -> Bool { field.lowercased() == "mem" }
 
     /// pages × page size, exactly, or nil when it does not fit.
     static func multiply(_ pages: ProcValue, by pageSize: UInt64) -> MetricValue? {

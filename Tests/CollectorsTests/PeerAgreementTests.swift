@@ -9,7 +9,8 @@ import TestSupport
 @Suite struct PeerAgreementTests {
     /// The levels the issue names, in node_exporter's `<Section>_<Field>` spelling: our gauges.
     static let gauges: Set<String> = [
-        "Ip_Forwarding", "Ip_DefaultTTL", "Tcp_RtoAlgorithm", "Tcp_RtoMin", "Tcp_RtoMax", "Tcp_MaxConn", "Tcp_CurrEstab",
+        "Ip_Forwarding", "Ip_DefaultTTL",
+        "Tcp_RtoAlgorithm", "Tcp_RtoMin", "Tcp_RtoMax", "Tcp_MaxConn", "Tcp_CurrEstab",
     ]
 
     @Test func everyNodeExporterValueAgrees() throws {
