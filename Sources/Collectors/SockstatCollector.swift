@@ -36,29 +36,30 @@ public struct SockstatCollector: Collector {
         for (relative, required) in [("net/sockstat", true), ("net/sockstat6", false)] {
             let path = paths.proc(relative)
             guard let bytes = required ? report.readRequired(path) : report.readOptional(path) else { continue }
-            let (entries, summary) = SockstatTable.parse(bytes)
+            let (statistics, summary) = SockstatTable.parse(bytes)
             report.record(summary, path: path)
-            if entries.isEmpty && required {
+            if statistics.isEmpty && required {
                 report.fail(.parseFailed(path: path, line: 1, reason: "no socket counts found"))
             }
-            for entry in entries {
-                add(entry, from: "/proc/" + relative, into: &metrics, report: &report)
+            for statistic in statistics {
+                add(statistic, from: "/proc/" + relative, into: &metrics, report: &report)
             }
         }
     }
 
-    func add(_ entry: SockstatEntry, from file: String, into metrics: inout MetricSet,
+    func add(_ statistic: ProtocolStatistic, from file: String, into metrics: inout MetricSet,
              report: inout CollectorReport) {
-        let name = SockstatCollector.metricName(proto: entry.proto, field: entry.field)
+        let name = SockstatCollector.metricName(proto: statistic.section, field: statistic.field)
         guard metrics.families[name] == nil else { return }
-        if SockstatCollector.isPages(entry.field) {
-            guard let bytes = SockstatCollector.multiply(entry.value, by: pageSize) else {
-                report.skipFile("\(file): \(entry.proto) mem \(entry.value) pages overflows in bytes")
+        if SockstatCollector.isPages(statistic.field) {
+            guard let bytes = SockstatCollector.multiply(statistic.value, by: pageSize) else {
+                report.skipFile("\(file): \(statistic.section) mem in bytes does not fit in 64 bits")
                 return
             }
-            metrics.gauge(name, help: "\(entry.proto) \(entry.field) from \(file), pages converted to bytes.", bytes)
+            metrics.gauge(name, help: "\(statistic.section) \(statistic.field) from \(file), pages converted to bytes.",
+                          bytes)
         } else {
-            metrics.gauge(name, help: "\(entry.proto) \(entry.field) from \(file).", MetricValue(entry.value))
+            metrics.gauge(name, help: "\(statistic.section) \(statistic.field) from \(file).", MetricValue(statistic.value))
         }
     }
 

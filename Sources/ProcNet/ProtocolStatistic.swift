@@ -1,6 +1,6 @@
-/// One value of the kernel's protocol statistics (what `netstat -s` and `nstat` print): its
-/// section as the kernel spells it ("Tcp", "TcpExt", "Ip6"), the field ("ActiveOpens") and
-/// the value.
+/// One value of the kernel's per-protocol statistics (what `netstat -s` and `nstat` print, and
+/// the socket counts of sockstat): its section as the kernel spells it ("Tcp", "TcpExt", "Ip6",
+/// sockstat's "TCP"), the field ("ActiveOpens", "inuse") and the value.
 public struct ProtocolStatistic: Sendable, Hashable {
     public var section: String
     public var field: String

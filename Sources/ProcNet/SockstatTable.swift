@@ -1,17 +1,3 @@
-/// One value of /proc/net/sockstat or sockstat6: the protocol label as the kernel spells it
-/// ("TCP", "sockets", "FRAG6"), the key ("inuse", "mem") and the value.
-public struct SockstatEntry: Sendable, Hashable {
-    public var proto: String
-    public var field: String
-    public var value: ProcValue
-
-    public init(proto: String, field: String, value: ProcValue) {
-        self.proto = proto
-        self.field = field
-        self.value = value
-    }
-}
-
 /// Parser for /proc/net/sockstat and /proc/net/sockstat6, socket counts per protocol
 /// (kernel: net/ipv4/proc.c `sockstat_seq_show`, net/ipv6/proc.c `sockstat6_seq_show`):
 ///
@@ -19,13 +5,14 @@ public struct SockstatEntry: Sendable, Hashable {
 ///     TCP: inuse 4 orphan 0 tw 4 alloc 17 mem 1
 ///     FRAG: inuse 0 memory 0
 ///
-/// Each line is a "PROTO:" label followed by key/value pairs. `mem` is in pages, FRAG's
+/// Each line is a "PROTO:" label followed by key/value pairs; each pair becomes a statistic whose
+/// section is the label ("TCP", "sockets") and whose field is the key ("inuse"). `mem` is in pages, FRAG's
 /// `memory` in bytes; the parser reports them as the kernel does. A line without a label, a
 /// key that is not a name, a value that is not a number or a key without a value is counted
 /// as one skip for that line; the line's good pairs are kept.
 public enum SockstatTable {
-    public static func parse(_ bytes: [UInt8]) -> (entries: [SockstatEntry], summary: ParseSummary) {
-        var entries: [SockstatEntry] = []
+    public static func parse(_ bytes: [UInt8]) -> (statistics: [ProtocolStatistic], summary: ParseSummary) {
+        var statistics: [ProtocolStatistic] = []
         var summary = ParseSummary()
         var lineNumber = 0
         for line in ByteLines(bytes) {
@@ -45,7 +32,7 @@ public enum SockstatTable {
                     lineIsClean = false
                     continue
                 }
-                entries.append(SockstatEntry(proto: proto, field: ByteNumber.text(bytes, key), value: value))
+                statistics.append(ProtocolStatistic(section: proto, field: ByteNumber.text(bytes, key), value: value))
                 pairs += 1
             }
             if lineIsClean && pairs > 0 {
@@ -54,6 +41,6 @@ public enum SockstatTable {
                 summary.skip(line: lineNumber, "\(proto): not a list of key and number pairs")
             }
         }
-        return (entries, summary)
+        return (statistics, summary)
     }
 }

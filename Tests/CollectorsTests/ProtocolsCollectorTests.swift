@@ -62,63 +62,53 @@ import TestSupport
     }
 
     @Test func missingRequiredFileFailsButTheOthersAreExported() throws {
-        let directory = try Fixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try Fixtures.write("TcpExt: ListenOverflows\nTcpExt: 7\n", to: "net/netstat", in: directory)
-        let (metrics, report) = CollectorRun.once(ProtocolsCollector(paths: ProcPaths(procfs: directory.path)))
-        #expect(report.failures == ["\(directory.path)/net/snmp: no such file"])
+        let (metrics, report, root) = try CollectorRun.inProcTree(
+            ["net/netstat": "TcpExt: ListenOverflows\nTcpExt: 7\n"]) { ProtocolsCollector(paths: $0) }
+        #expect(report.failures == ["\(root)/net/snmp: no such file"])
         #expect(metrics.families.keys.sorted() == ["netstat_tcpext_listen_overflows_total"])
         #expect(metrics.single("netstat_tcpext_listen_overflows_total") == .unsigned(7))
     }
 
     @Test func missingSNMP6IsNoDataNotAFailure() throws {
-        let directory = try Fixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try Fixtures.write("Tcp: MaxConn\nTcp: -1\n", to: "net/snmp", in: directory)
-        try Fixtures.write("TcpExt: TW\nTcpExt: 3\n", to: "net/netstat", in: directory)
-        let (metrics, report) = CollectorRun.once(ProtocolsCollector(paths: ProcPaths(procfs: directory.path)))
+        let (metrics, report, _) = try CollectorRun.inProcTree(
+            ["net/snmp": "Tcp: MaxConn\nTcp: -1\n", "net/netstat": "TcpExt: TW\nTcpExt: 3\n"]
+        ) { ProtocolsCollector(paths: $0) }
         #expect(report.succeeded)
         #expect(report.skippedLines == 0)
         #expect(metrics.families.keys.sorted() == ["netstat_tcp_max_conn", "netstat_tcpext_tw_total"])
     }
 
     @Test func emptyOrGarbageRequiredFileFails() throws {
-        let directory = try Fixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try Fixtures.write("", to: "net/snmp", in: directory)
-        try Fixtures.write("garbage\n\u{0}\u{1}\n", to: "net/netstat", in: directory)
-        try Fixtures.write("", to: "net/snmp6", in: directory)
-        let (metrics, report) = CollectorRun.once(ProtocolsCollector(paths: ProcPaths(procfs: directory.path)))
+        let (metrics, report, root) = try CollectorRun.inProcTree(
+            ["net/snmp": "", "net/netstat": "garbage\n\u{0}\u{1}\n", "net/snmp6": ""]
+        ) { ProtocolsCollector(paths: $0) }
         #expect(report.failures == [
-            "\(directory.path)/net/snmp:1: no statistics found",
-            "\(directory.path)/net/netstat:1: no statistics found",
+            "\(root)/net/snmp:1: no statistics found",
+            "\(root)/net/netstat:1: no statistics found",
         ])
         #expect(report.skippedLines == 2)
         #expect(metrics.families.isEmpty)
     }
 
     @Test func malformedPairIsCountedAndTheRestExported() throws {
-        let directory = try Fixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try Fixtures.write("Ip: Forwarding DefaultTTL\nIp: 1\nTcp: CurrEstab\nTcp: 4\n", to: "net/snmp", in: directory)
-        try Fixtures.write("TcpExt: TW\nTcpExt: 3\n", to: "net/netstat", in: directory)
-        try Fixtures.write("Ip6InReceives 5\nIp6InDelivers\n", to: "net/snmp6", in: directory)
-        let (metrics, report) = CollectorRun.once(ProtocolsCollector(paths: ProcPaths(procfs: directory.path)))
+        let (metrics, report, root) = try CollectorRun.inProcTree([
+            "net/snmp": "Ip: Forwarding DefaultTTL\nIp: 1\nTcp: CurrEstab\nTcp: 4\n",
+            "net/netstat": "TcpExt: TW\nTcpExt: 3\n",
+            "net/snmp6": "Ip6InReceives 5\nIp6InDelivers\n",
+        ]) { ProtocolsCollector(paths: $0) }
         #expect(report.succeeded)
         #expect(report.skippedLines == 2)
-        #expect(report.firstSkip == "\(directory.path)/net/snmp: line 2: Ip: 2 names but 1 values")
+        #expect(report.firstSkip == "\(root)/net/snmp: line 2: Ip: 2 names but 1 values")
         #expect(metrics.families.keys.sorted() == [
             "netstat_ip6_in_receives_total", "netstat_tcp_curr_estab", "netstat_tcpext_tw_total",
         ])
     }
 
     @Test func secondKernelNameForTheSameMetricIsLeftOut() throws {
-        let directory = try Fixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
         // TCPFoo and TcpFoo both become tcp_foo; the first in file order wins.
-        try Fixtures.write("Tcp: TCPFoo TcpFoo Bar\nTcp: 1 2 3\n", to: "net/snmp", in: directory)
-        try Fixtures.write("TcpExt: TW\nTcpExt: 3\n", to: "net/netstat", in: directory)
-        let (metrics, report) = CollectorRun.once(ProtocolsCollector(paths: ProcPaths(procfs: directory.path)))
+        let (metrics, report, _) = try CollectorRun.inProcTree(
+            ["net/snmp": "Tcp: TCPFoo TcpFoo Bar\nTcp: 1 2 3\n", "net/netstat": "TcpExt: TW\nTcpExt: 3\n"]
+        ) { ProtocolsCollector(paths: $0) }
         #expect(report.succeeded)
         #expect(metrics.families["netstat_tcp_tcp_foo_total"]?.samples.count == 1)
         #expect(metrics.single("netstat_tcp_tcp_foo_total") == .unsigned(1))

@@ -76,11 +76,11 @@ import TestSupport
     static func sockstatTable() throws -> String {
         var lines = ["| metric | type | source |", "|---|---|---|"]
         for file in ["sockstat", "sockstat6"] {
-            let entries = SockstatTable.parse(try Fixtures.bytes("procfs/proc/net/\(file)")).entries
-            for entry in entries {
-                let name = SockstatCollector.metricName(proto: entry.proto, field: entry.field)
-                let unit = entry.field == "mem" ? " (pages) × page size" : entry.field == "memory" ? " (bytes)" : ""
-                lines.append("| `\(name)` | G | /proc/net/\(file) `\(entry.proto): \(entry.field)`\(unit) |")
+            let statistics = SockstatTable.parse(try Fixtures.bytes("procfs/proc/net/\(file)")).statistics
+            for statistic in statistics {
+                let name = SockstatCollector.metricName(proto: statistic.section, field: statistic.field)
+                let unit = statistic.field == "mem" ? " (pages) × page size" : statistic.field == "memory" ? " (bytes)" : ""
+                lines.append("| `\(name)` | G | /proc/net/\(file) `\(statistic.section): \(statistic.field)`\(unit) |")
             }
         }
         return lines.joined(separator: "\n")

@@ -46,40 +46,36 @@ import TestSupport
     }
 
     @Test func missingSockstatFailsAndMissingSockstat6DoesNot() throws {
-        let directory = try Fixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try Fixtures.write("TCP6: inuse 2\n", to: "net/sockstat6", in: directory)
-        let (metrics, report) = CollectorRun.once(SockstatCollector(paths: ProcPaths(procfs: directory.path)))
-        #expect(report.failures == ["\(directory.path)/net/sockstat: no such file"])
+        let (metrics, report, root) = try CollectorRun.inProcTree(["net/sockstat6": "TCP6: inuse 2\n"]) {
+            SockstatCollector(paths: $0)
+        }
+        #expect(report.failures == ["\(root)/net/sockstat: no such file"])
         #expect(metrics.families.keys.sorted() == ["netstat_sockstat_tcp6_inuse"])
 
-        try FileManager.default.removeItem(at: directory.appendingPathComponent("net/sockstat6"))
-        try Fixtures.write("sockets: used 5\n", to: "net/sockstat", in: directory)
-        let (only4, report4) = CollectorRun.once(SockstatCollector(paths: ProcPaths(procfs: directory.path)))
+        let (only4, report4, _) = try CollectorRun.inProcTree(["net/sockstat": "sockets: used 5\n"]) {
+            SockstatCollector(paths: $0)
+        }
         #expect(report4.succeeded)
         #expect(only4.families.keys.sorted() == ["netstat_sockstat_sockets_used"])
     }
 
     @Test func malformedInputIsCountedNotFatal() throws {
-        let directory = try Fixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try Fixtures.write("sockets: used 5\nTCP: inuse 3 mem 18446744073709551615\nUDP: inuse x\nhalf",
-                           to: "net/sockstat", in: directory)
-        try Fixtures.write("", to: "net/sockstat6", in: directory)
-        let (metrics, report) = CollectorRun.once(SockstatCollector(paths: ProcPaths(procfs: directory.path),
-                                                                    pageSize: 4096))
+        let (metrics, report, root) = try CollectorRun.inProcTree([
+            "net/sockstat": "sockets: used 5\nTCP: inuse 3 mem 18446744073709551615\nUDP: inuse x\nhalf",
+            "net/sockstat6": "",
+        ]) { SockstatCollector(paths: $0, pageSize: 4096) }
         #expect(report.succeeded)
         // "UDP: inuse x", "half", and TCP mem whose bytes overflow 64 bits.
         #expect(report.skippedLines == 3)
+        #expect(report.firstSkip == "\(root)/net/sockstat: line 3: UDP: not a list of key and number pairs")
         #expect(metrics.families.keys.sorted() == ["netstat_sockstat_sockets_used", "netstat_sockstat_tcp_inuse"])
     }
 
     @Test func emptySockstatFails() throws {
-        let directory = try Fixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try Fixtures.write("", to: "net/sockstat", in: directory)
-        let (metrics, report) = CollectorRun.once(SockstatCollector(paths: ProcPaths(procfs: directory.path)))
-        #expect(report.failures == ["\(directory.path)/net/sockstat:1: no socket counts found"])
+        let (metrics, report, root) = try CollectorRun.inProcTree(["net/sockstat": ""]) {
+            SockstatCollector(paths: $0)
+        }
+        #expect(report.failures == ["\(root)/net/sockstat:1: no socket counts found"])
         #expect(metrics.families.isEmpty)
     }
 
