@@ -24,6 +24,8 @@ public struct CollectorDescriptor: Sendable {
         SocketsCollector.descriptor,
         InterfacesCollector.descriptor,
         RoutesCollector.descriptor,
+        ProtocolsCollector.descriptor,
+        SockstatCollector.descriptor,
     ]
 
     /// The `--collector.<name>` flag that turns it on or off.
