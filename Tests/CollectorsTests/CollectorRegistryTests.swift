@@ -55,6 +55,11 @@ import Testing
         #expect(collectorValue(metrics, "netstat_scrape_collector_success", "fine") == .unsigned(1))
     }
 
+    @Test func everyCollectorIsRegisteredOnceInOrder() {
+        #expect(CollectorDescriptor.all.map(\.name) == ["sockets", "interfaces", "routes", "protocols", "sockstat"])
+        #expect(CollectorDescriptor.all.allSatisfy { $0.enabledByDefault })
+    }
+
     @Test func enableFlagsChooseTheCollectors() throws {
         let definitions = CollectorDescriptor.all.map(\.enableFlag)
         guard case .run(let flags) = try FlagParser.parse(["--no-collector.sockets"], definitions: definitions) else {

@@ -195,8 +195,4 @@ import Exposition
         }
     }
 
-    @Test func isRegisteredAfterSockets() {
-        let names = CollectorDescriptor.all.map(\.name)
-        #expect(names.firstIndex(of: "interfaces") == names.firstIndex(of: "sockets").map { $0 + 1 })
-    }
 }

@@ -79,10 +79,4 @@ import TestSupport
         #expect(metrics.families.isEmpty)
     }
 
-    @Test func registeredAfterSocketsCollector() throws {
-        let names = CollectorDescriptor.all.map(\.name)
-        let sockets = try #require(names.firstIndex(of: "sockets"))
-        #expect(names.firstIndex(of: "protocols") == sockets + 1)
-        #expect(names.firstIndex(of: "sockstat") == sockets + 2)
-    }
 }
