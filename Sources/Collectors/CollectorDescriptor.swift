@@ -22,6 +22,10 @@ public struct CollectorDescriptor: Sendable {
     /// Every collector this exporter has, in the order they run.
     public static let all: [CollectorDescriptor] = [
         SocketsCollector.descriptor,
+        InterfacesCollector.descriptor,
+        RoutesCollector.descriptor,
+        ProtocolsCollector.descriptor,
+        SockstatCollector.descriptor,
     ]
 
     /// The `--collector.<name>` flag that turns it on or off.

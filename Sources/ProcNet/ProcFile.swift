@@ -26,16 +26,16 @@ public enum ProcFile {
         var contents: [UInt8] = []
         var chunkSize = 64 * 1024
         while true {
-            let start = contents.count
-            contents.append(contentsOf: repeatElement(0, count: chunkSize))
-            let got = contents.withUnsafeMutableBytes { buffer in
-                Errno.retryingOnInterrupt { Glibc.read(fd, buffer.baseAddress! + start, chunkSize) }
+            var readError: Int32 = 0
+            // Uninitialized capacity: zero-filling every chunk first would double the work.
+            let chunk = [UInt8](unsafeUninitializedCapacity: chunkSize) { buffer, count in
+                let got = Errno.retryingOnInterrupt { Glibc.read(fd, buffer.baseAddress, chunkSize) }
+                if got < 0 { readError = errno }
+                count = max(got, 0)
             }
-            if got < 0 {
-                throw .readFailed(path: path, errno: errno)
-            }
-            contents.removeLast(chunkSize - got)
-            if got == 0 { return contents }
+            if readError != 0 { throw .readFailed(path: path, errno: readError) }
+            if chunk.isEmpty { return contents }
+            if contents.isEmpty { contents = chunk } else { contents.append(contentsOf: chunk) }
             if contents.count > maximumSize { throw .readFailed(path: path, errno: EFBIG) }
             chunkSize = min(chunkSize * 2, 4 * 1024 * 1024)
         }

@@ -11,6 +11,12 @@ func exitWithError(_ message: String) -> Never {
     exit(1)
 }
 
+// A parent may have blocked signals (some process supervisors and test runners do, and the
+// mask is inherited across exec): unblock them so SIGTERM and SIGINT stop the exporter.
+var unblocked = sigset_t()
+sigemptyset(&unblocked)
+sigprocmask(SIG_SETMASK, &unblocked, nil)
+
 let outcome: FlagParser.Outcome
 do {
     outcome = try FlagParser.parse(Array(CommandLine.arguments.dropFirst()), definitions: ExporterOptions.allFlags)

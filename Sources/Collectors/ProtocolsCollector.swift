@@ -1,0 +1,65 @@
+import Exposition
+import ProcNet
+
+/// The kernel's protocol statistics (netstat -s, nstat), every field of /proc/net/snmp,
+/// /proc/net/netstat and /proc/net/snmp6 as `netstat_<section>_<field>` (see `ProtocolMetricName`).
+///
+/// Names come from the files, so fields a newer kernel adds appear without a code change.
+/// snmp and netstat are required; snmp6 is optional (absent when IPv6 is disabled). When two
+/// kernel names give the same metric name (TCPFoo and TcpFoo both give tcp_foo), or a name
+/// another collector already used this scrape, only the first in file order is exported.
+public struct ProtocolsCollector: Collector {
+    public static let fieldsFlag = "collector.protocols.fields"
+
+    public static let descriptor = CollectorDescriptor(
+        name: "protocols",
+        help: "Protocol statistics from /proc/net/snmp, netstat and snmp6 (netstat -s).",
+        flags: [
+            .value(fieldsFlag, default: ".*",
+                   help: "Regex (anchored) of the protocol statistics to export, matched against the metric name "
+                       + "without netstat_ and _total, e.g. \"tcpext_listen.*|tcp_.*\"."),
+        ]
+    ) { flags, paths throws(FlagError) in
+        ProtocolsCollector(paths: paths, fields: try NameFilter(include: flags.string(fieldsFlag), flag: fieldsFlag))
+    }
+
+    /// One statistics file: where it is under procfs, how HELP names it, whether it must exist.
+    struct Source: Sendable {
+        let relativePath: String
+        let required: Bool
+        let parse: @Sendable ([UInt8]) -> (statistics: [ProtocolStatistic], summary: ParseSummary)
+
+        var kernelPath: String { "/proc/" + relativePath }
+
+        static let all = [
+            Source(relativePath: "net/snmp", required: true, parse: SNMPTable.parse),
+            Source(relativePath: "net/netstat", required: true, parse: SNMPTable.parse),
+            Source(relativePath: "net/snmp6", required: false, parse: SNMP6Table.parse),
+        ]
+    }
+
+    let paths: ProcPaths
+    let names: ProtocolMetricNames
+
+    public init(paths: ProcPaths, fields: NameFilter = .all) {
+        self.paths = paths
+        self.names = ProtocolMetricNames(fields: fields)
+    }
+
+    public func collect(into metrics: inout MetricSet, report: inout CollectorReport) {
+        for source in Source.all {
+            let path = paths.proc(source.relativePath)
+            guard let bytes = source.required ? report.readRequired(path) : report.readOptional(path) else { continue }
+            let (statistics, summary) = source.parse(bytes)
+            report.record(summary, path: path)
+            if statistics.isEmpty {
+                if source.required { report.fail(.parseFailed(path: path, line: 1, reason: "no statistics found")) }
+                continue
+            }
+            for (statistic, resolved) in zip(statistics, names.resolve(statistics, file: source.kernelPath))
+            where resolved.included && metrics.families[resolved.name] == nil {
+                metrics.add(resolved.name, resolved.type, help: resolved.help, value: MetricValue(statistic.value))
+            }
+        }
+    }
+}

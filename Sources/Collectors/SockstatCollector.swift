@@ -1,0 +1,88 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Exposition
+import ProcNet
+
+/// Socket counts per protocol from /proc/net/sockstat and sockstat6, as gauges
+/// `netstat_sockstat_<proto>_<field>`, lower-cased (`netstat_sockstat_tcp_inuse`,
+/// `netstat_sockstat_sockets_used`).
+///
+/// `mem` is counted in pages by the kernel and exported only in bytes,
+/// `netstat_sockstat_<proto>_mem_bytes`; FRAG's `memory` is bytes already and becomes
+/// `netstat_sockstat_frag_memory_bytes`. sockstat is required, sockstat6 optional.
+public struct SockstatCollector: Collector {
+    public static let descriptor = CollectorDescriptor(
+        name: "sockstat",
+        help: "Sockets in use and memory per protocol from /proc/net/sockstat and sockstat6."
+    ) { _, paths in
+        SockstatCollector(paths: paths)
+    }
+
+    /// The page size `mem` is counted in.
+    public static let systemPageSize = UInt64(max(sysconf(Int32(_SC_PAGESIZE)), 1))
+
+    let paths: ProcPaths
+    let pageSize: UInt64
+
+    public init(paths: ProcPaths, pageSize: UInt64 = SockstatCollector.systemPageSize) {
+        self.paths = paths
+        self.pageSize = pageSize
+    }
+
+    public func collect(into metrics: inout MetricSet, report: inout CollectorReport) {
+        for (relative, required) in [("net/sockstat", true), ("net/sockstat6", false)] {
+            let path = paths.proc(relative)
+            guard let bytes = required ? report.readRequired(path) : report.readOptional(path) else { continue }
+            let (statistics, summary) = SockstatTable.parse(bytes)
+            report.record(summary, path: path)
+            if statistics.isEmpty && required {
+                report.fail(.parseFailed(path: path, line: 1, reason: "no socket counts found"))
+            }
+            for statistic in statistics {
+                add(statistic, from: "/proc/" + relative, into: &metrics, report: &report)
+            }
+        }
+    }
+
+    func add(_ statistic: ProtocolStatistic, from file: String, into metrics: inout MetricSet,
+             report: inout CollectorReport) {
+        let name = SockstatCollector.metricName(proto: statistic.section, field: statistic.field)
+        guard metrics.families[name] == nil else { return }
+        if SockstatCollector.isPages(statistic.field) {
+            guard let bytes = SockstatCollector.multiply(statistic.value, by: pageSize) else {
+                report.skipFile("\(file): \(statistic.section) mem in bytes does not fit in 64 bits")
+                return
+            }
+            metrics.gauge(name, help: "\(statistic.section) \(statistic.field) from \(file), pages converted to bytes.",
+                          bytes)
+        } else {
+            metrics.gauge(name, help: "\(statistic.section) \(statistic.field) from \(file).", MetricValue(statistic.value))
+        }
+    }
+
+    /// TCP inuse → netstat_sockstat_tcp_inuse; TCP mem → netstat_sockstat_tcp_mem_bytes;
+    /// FRAG memory → netstat_sockstat_frag_memory_bytes.
+    public static func metricName(proto: String, field: String) -> String {
+        let name = "netstat_sockstat_\(proto.lowercased())_\(field.lowercased())"
+        return isPages(field) || field.lowercased() == "memory" ? name + "_bytes" : name
+    }
+
+    /// `mem` counts pages (the kernel's `sk_memory_allocated`); exported in bytes.
+    static func isPages(_ field: String) -> Bool { field.lowercased() == "mem" }
+
+    /// pages × page size, exactly, or nil when it does not fit.
+    static func multiply(_ pages: ProcValue, by pageSize: UInt64) -> MetricValue? {
+        switch pages {
+        case .unsigned(let count):
+            let (bytes, overflow) = count.multipliedReportingOverflow(by: pageSize)
+            return overflow ? nil : .unsigned(bytes)
+        case .negative(let count):
+            guard pageSize <= UInt64(Int64.max) else { return nil }
+            let (bytes, overflow) = count.multipliedReportingOverflow(by: Int64(pageSize))
+            return overflow ? nil : .signed(bytes)
+        }
+    }
+}

@@ -1,0 +1,151 @@
+@testable import Collectors
+import Foundation
+import ProcNet
+import Testing
+import TestSupport
+
+/// The README's reference tables for the protocols and sockstat collectors are generated from
+/// the parsers' output, never typed by hand: `scripts/update-readme-reference` sets
+/// NETSTAT_UPDATE_README=1 and runs `regenerate`, which rewrites the blocks between the markers.
+/// The other tests check the README as committed.
+@Suite struct ReadmeReferenceTests {
+    static let updating = ProcessInfo.processInfo.environment["NETSTAT_UPDATE_README"] == "1"
+    static let readmePath = Fixtures.repository("README.md")
+
+    static let fixtureRoots = ["procfs/proc-pid-26231", "node_exporter/proc"]
+
+    @Test(.disabled(if: updating)) func protocolsTableListsEveryFixtureFieldUnderItsName() throws {
+        let rows = try Self.protocolRows(in: Self.block("protocols", of: Self.readme()))
+        #expect(rows.count >= 301)
+        for row in rows {
+            #expect(row.metric == ProtocolMetricName.metric(section: row.section, field: row.field), "\(row)")
+            #expect(row.type == (ProtocolMetricName.isGauge(section: row.section, field: row.field) ? "G" : "C"))
+        }
+        #expect(Set(rows.map(\.metric)).count == rows.count, "a metric name appears twice")
+        let listed = Set(rows.map { "\($0.file) \($0.section) \($0.field)" })
+        for (file, statistic) in try Self.fixtureStatistics() {
+            #expect(listed.contains("\(file) \(statistic.section) \(statistic.field)"),
+                    "\(file) \(statistic.section) \(statistic.field) is missing from the README")
+        }
+    }
+
+    @Test(.disabled(if: updating)) func sockstatTableIsCurrent() throws {
+        #expect(try Self.block("sockstat", of: Self.readme()) == Self.sockstatTable())
+    }
+
+    @Test(.enabled(if: updating)) func regenerate() throws {
+        var readme = try Self.readme()
+        readme = try Self.replacing("protocols", in: readme, with: Self.protocolsTable())
+        readme = try Self.replacing("sockstat", in: readme, with: Self.sockstatTable())
+        try readme.write(toFile: Self.readmePath, atomically: true, encoding: .utf8)
+    }
+
+    // MARK: Generating
+
+    /// One table per file: every field of the fixtures and of this host's kernel, sections in
+    /// file order, fields alphabetically within a section.
+    static func protocolsTable() throws -> String {
+        var byFile: [String: [ProtocolStatistic]] = [:]
+        for (file, statistic) in try fixtureStatistics() { byFile[file, default: []].append(statistic) }
+        for source in ProtocolsCollector.Source.all {
+            if let bytes = try? ProcFile.read(source.kernelPath) {
+                byFile[source.kernelPath, default: []] += source.parse(bytes).statistics
+            }
+        }
+        let release = (try? ProcFile.readAttribute("/proc/sys/kernel/osrelease")) ?? "unknown"
+        var lines = ["Every field of the test fixtures and of Linux \(release), where this table was last generated."]
+        for kernel in ProtocolsCollector.Source.all.map(\.kernelPath) {
+            var sections: [String] = []
+            var fields: [String: Set<String>] = [:]
+            for statistic in byFile[kernel] ?? [] {
+                if fields[statistic.section] == nil { sections.append(statistic.section) }
+                fields[statistic.section, default: []].insert(statistic.field)
+            }
+            lines += ["", "#### `\(kernel)`", "", "| section | field | metric | type |", "|---|---|---|---|"]
+            for section in sections {
+                for field in fields[section]!.sorted() {
+                    let type = ProtocolMetricName.isGauge(section: section, field: field) ? "G" : "C"
+                    let metric = ProtocolMetricName.metric(section: section, field: field)
+                    lines.append("| `\(section)` | `\(field)` | `\(metric)` | \(type) |")
+                }
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func sockstatTable() throws -> String {
+        var lines = ["| metric | type | source |", "|---|---|---|"]
+        for file in ["sockstat", "sockstat6"] {
+            let statistics = SockstatTable.parse(try Fixtures.bytes("procfs/proc/net/\(file)")).statistics
+            for statistic in statistics {
+                let name = SockstatCollector.metricName(proto: statistic.section, field: statistic.field)
+                let unit = statistic.field == "mem" ? " (pages) × page size" : statistic.field == "memory" ? " (bytes)" : ""
+                lines.append("| `\(name)` | G | /proc/net/\(file) `\(statistic.section): \(statistic.field)`\(unit) |")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func fixtureStatistics() throws -> [(file: String, statistic: ProtocolStatistic)] {
+        var all: [(String, ProtocolStatistic)] = []
+        for root in fixtureRoots {
+            for source in ProtocolsCollector.Source.all {
+                let statistics = source.parse(try Fixtures.bytes(root + "/" + source.relativePath)).statistics
+                all += statistics.map { (source.kernelPath, $0) }
+            }
+        }
+        return all
+    }
+
+    // MARK: Reading the README
+
+    struct Row: CustomStringConvertible {
+        let file, section, field, metric, type: String
+        var description: String { "\(file) \(section) \(field) → \(metric) \(type)" }
+    }
+
+    static func readme() throws -> String {
+        try String(contentsOfFile: readmePath, encoding: .utf8)
+    }
+
+    static func markers(_ name: String) -> (begin: String, end: String) {
+        ("<!-- \(name)-reference:begin (generated: scripts/update-readme-reference) -->",
+         "<!-- \(name)-reference:end -->")
+    }
+
+    /// Everything between a block's two markers.
+    static func blockRange(_ name: String, of readme: String) throws -> Range<String.Index> {
+        let (begin, end) = markers(name)
+        let start = try #require(readme.range(of: begin), "README lacks \(begin)")
+        let stop = try #require(readme.range(of: end, range: start.upperBound..<readme.endIndex), "README lacks \(end)")
+        return start.upperBound..<stop.lowerBound
+    }
+
+    /// A block's text, without the newlines after its begin marker and before its end marker.
+    static func block(_ name: String, of readme: String) throws -> String {
+        var text = readme[try blockRange(name, of: readme)]
+        if text.first == "\n" { text = text.dropFirst() }
+        if text.last == "\n" { text = text.dropLast() }
+        return String(text)
+    }
+
+    static func replacing(_ name: String, in readme: String, with table: String) throws -> String {
+        var readme = readme
+        readme.replaceSubrange(try blockRange(name, of: readme), with: "\n" + table + "\n")
+        return readme
+    }
+
+    static func protocolRows(in block: String) -> [Row] {
+        var file = ""
+        var rows: [Row] = []
+        for line in block.split(separator: "\n") {
+            if line.hasPrefix("#### ") { file = line.dropFirst(5).trimmingCharacters(in: ["`"]) }
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard line.hasPrefix("| `"), cells.count == 4 else { continue }
+            let unquoted = cells.map { $0.trimmingCharacters(in: ["`"]) }
+            rows.append(Row(file: file, section: unquoted[0], field: unquoted[1], metric: unquoted[2],
+                            type: unquoted[3]))
+        }
+        return rows
+    }
+}

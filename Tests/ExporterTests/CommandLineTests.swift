@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The binary's start-up contract: --help, --version, and one-line failures.
+@Suite struct CommandLineTests {
+    func run(_ arguments: [String]) throws -> Shell.Result {
+        try Shell.run([ExporterProcess.binaryPath] + arguments, timeout: 20)
+    }
+
+    @Test func helpListsEveryFlagWithItsDefault() throws {
+        let result = try run(["--help"])
+        #expect(result.status == 0)
+        for flag in ["--web.listen-address=\":10042\"", "--path.procfs=\"/proc\"", "--path.sysfs=\"/sys\"",
+                     "--[no-]collector.sockets (default: on)"] {
+            #expect(result.stdout.contains(flag), "\(flag)")
+        }
+    }
+
+    @Test func versionNamesTheSwiftVersion() throws {
+        let result = try run(["--version"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("netstat_exporter, version "))
+        #expect(result.stdout.contains("(Swift 6."))
+    }
+
+    @Test(arguments: [
+        (["--bogus"], "unknown flag --bogus"),
+        (["--web.listen-address=nonsense"], "--web.listen-address: invalid listen address nonsense"),
+        (["--web.listen-address=:99999"], "port must be a number from 0 to 65535"),
+        (["--web.listen-address=::1:80"], "must be written in brackets"),
+        (["--web.listen-address=10.254.254.254:10042"], "cannot listen on 10.254.254.254:10042"),
+        (["--collector.sockets=perhaps"], "expected true or false"),
+    ])
+    func badFlagsExitWithOneLine(arguments: [String], message: String) throws {
+        let result = try run(arguments)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func aPortInUseExitsWithOneLine() throws {
+        let first = try ExporterProcess([])
+        defer { first.stop() }
+        let result = try run(["--web.listen-address=127.0.0.1:\(first.port)"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot listen on 127.0.0.1:\(first.port): Address already in use"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+}

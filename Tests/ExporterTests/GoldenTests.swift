@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The whole /metrics body of the binary on a fixture host, byte for byte.
+@Suite struct GoldenTests {
+    static let expectedPath = Fixtures.repository("Tests/Golden/metrics.txt")
+
+    /// Durations change every scrape; everything else must not.
+    static func masked(_ body: String) -> String {
+        body.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            guard line.hasPrefix("netstat_scrape_collector_duration_seconds{"),
+                  let space = line.lastIndex(of: " ") else { return String(line) }
+            return line[..<space] + " <duration>"
+        }.joined(separator: "\n")
+    }
+
+    @Test func fixtureHostMatchesTheCheckedInBody() throws {
+        let exporter = try ExporterProcess([
+            "--path.procfs=\(Fixtures.repository("Tests/Golden/proc"))",
+            "--path.sysfs=\(Fixtures.repository("Tests/Golden/sys"))",
+        ])
+        defer { exporter.stop() }
+        let (status, body) = try exporter.get()
+        #expect(status == 200)
+        let actual = Self.masked(body)
+        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+            try actual.write(toFile: Self.expectedPath, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOfFile: Self.expectedPath, encoding: .utf8)
+        let actualLines = actual.split(separator: "\n", omittingEmptySubsequences: false)
+        let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(actualLines.count == expectedLines.count)
+        for (index, (got, want)) in zip(actualLines, expectedLines).enumerated() where got != want {
+            Issue.record("line \(index + 1): got \(got), want \(want)")
+            break
+        }
+        let lint = try Shell.run(["promtool", "check", "metrics"], input: body)
+        #expect(lint.status == 0 && lint.stdout.isEmpty && lint.stderr.isEmpty, "\(lint.stdout)\(lint.stderr)")
+    }
+}
