@@ -15,14 +15,6 @@ enum DashboardFiles {
     static let sockfarm = Fixtures.repositoryRoot.deletingLastPathComponent()
         .appendingPathComponent("shared/tools/sockfarm.py").path
 
-    /// The exporter `swift build` made: next to the test executable, else in .build/debug.
-    static var exporterBinary: String {
-        let testDirectory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        let beside = testDirectory.appendingPathComponent("netstat_exporter").path
-        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-        return Fixtures.repository(".build/debug/netstat_exporter")
-    }
-
     static func text(_ path: String) throws -> String {
         try String(contentsOfFile: path, encoding: .utf8)
     }

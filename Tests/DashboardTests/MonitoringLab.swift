@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A real monitoring stack in a test's own network namespace, all on loopback: the built
 /// netstat_exporter, Prometheus scraping it and evaluating our rules every second, and (when
@@ -20,7 +21,7 @@ final class MonitoringLab {
     // MARK: programs
 
     func startExporter() throws {
-        try netns.start("exporter", [DashboardFiles.exporterBinary, "--web.listen-address=\(Self.exporterTarget)"])
+        try netns.start("exporter", [ExporterProcess.binaryPath, "--web.listen-address=\(Self.exporterTarget)"])
         try waitFor("netstat_exporter to serve /metrics", timeout: 20) {
             (try? scrapeExporter())?.contains("netstat_exporter_build_info") == true
         }

@@ -5,19 +5,19 @@ import TestSupport
 /// test starts long-running programs. `stop()` ends every one of them, deletes the namespace
 /// and the directory; call it in a `defer`.
 final class Netns {
-    let name: String
+    let namespace: NetworkNamespace
     let directory: URL
     private var started: [(label: String, process: SpawnedProcess)] = []
     private var stopped = false
 
+    var name: String { namespace.name }
+
     init(prefix: String) throws {
-        name = "\(prefix)-\(getpid())-\(UInt32.random(in: 0...UInt32.max) % 100_000)"
-        directory = try Fixtures.temporaryDirectory(prefix)
-        try Self.require(Shell.run(["ip", "netns", "add", name]), "ip netns add \(name)")
+        namespace = try NetworkNamespace(prefix: prefix)
         do {
-            try Self.require(Shell.run(["ip", "netns", "exec", name, "ip", "link", "set", "lo", "up"]), "lo up")
+            directory = try Fixtures.temporaryDirectory(prefix)
         } catch {
-            stop()
+            namespace.delete()
             throw error
         }
     }
@@ -25,7 +25,7 @@ final class Netns {
     /// Runs a command inside the namespace to completion.
     @discardableResult
     func run(_ arguments: [String], timeout: Double = 30) throws -> Shell.Result {
-        try Shell.run(["ip", "netns", "exec", name] + arguments, timeout: timeout)
+        try namespace.run(arguments, timeout: timeout)
     }
 
     /// Starts a long-running command inside the namespace, stdout and stderr to `<label>.log`.
@@ -64,11 +64,7 @@ final class Netns {
         guard !stopped else { return }
         stopped = true
         for entry in started.reversed() { entry.process.stop() }
-        // Children our programs forked (sockfarm's workers) that outlived their parent.
-        if let pids = try? Shell.run(["ip", "netns", "pids", name]).stdout {
-            for pid in pids.split(separator: "\n").compactMap({ Int32($0) }) { kill(pid, SIGKILL) }
-        }
-        _ = try? Shell.run(["ip", "netns", "del", name])
+        namespace.delete()
         try? FileManager.default.removeItem(at: directory)
     }
 
