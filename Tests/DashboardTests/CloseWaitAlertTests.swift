@@ -32,8 +32,14 @@ struct CloseWaitAlertTests {
         }
         let received = Date()
         let latency = received.timeIntervalSince(crossed)
-        print("NetstatCloseWaitHigh: threshold crossed (sockfarm ready) → alert in Alertmanager: "
-              + String(format: "%.2f s", latency) + " (scrape 1 s, evaluation 1 s, for 3 s)")
+        // startsAt is when Prometheus turned the alert from pending to firing.
+        let timestamps = ISO8601DateFormatter()
+        timestamps.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let firing = alerts.compactMap { ($0["startsAt"] as? String).flatMap(timestamps.date(from:)) }.min()
+        print("NetstatCloseWaitHigh: threshold crossed (sockfarm ready) → firing in Prometheus: "
+              + (firing.map { String(format: "%.2f s", $0.timeIntervalSince(crossed)) } ?? "?")
+              + ", → received by Alertmanager: " + String(format: "%.2f s", latency)
+              + " (scrape 1 s, evaluation 1 s, for 3 s)")
 
         let labels = alerts.map { $0["labels"] as? [String: String] ?? [:] }
         let byProcess = Dictionary(labels.map { ($0["process"] ?? "", $0) }, uniquingKeysWith: { first, _ in first })
