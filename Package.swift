@@ -17,13 +17,14 @@ let package = Package(
             pkgConfig: "libmicrohttpd",
             providers: [.apt(["libmicrohttpd-dev"])]
         ),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "ProcNet", swiftSettings: strict),
         .target(name: "Exposition", swiftSettings: strict),
         .target(name: "Collectors", dependencies: ["ProcNet", "Exposition"], swiftSettings: strict),
-        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"], swiftSettings: strict),
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "CZlib"], swiftSettings: strict),
         .executableTarget(
             name: "netstat_exporter",
-            dependencies: ["Collectors", "Exposition", "HTTPServer"],
+            dependencies: ["Collectors", "Exposition", "HTTPServer", "ProcNet"],
             swiftSettings: strict
         ),
         // Test-only helpers (fixture paths, running real tools); never linked into the exporter.
@@ -32,6 +33,7 @@ let package = Package(
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], swiftSettings: strict),
         .testTarget(name: "CollectorsTests", dependencies: ["Collectors", "Exposition", "TestSupport"],
                     swiftSettings: strict),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ExporterTests", dependencies: ["netstat_exporter", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -35,15 +35,37 @@ case .run(let flags):
     } catch {
         exitWithError(error.description)
     }
-    let endpoint = MetricsEndpoint(registry: registry, telemetryPath: options.telemetryPath)
-    let server: HTTPServer
-    do {
-        server = try HTTPServer(address: options.listenAddress) { endpoint.respond(to: $0) }
-    } catch {
-        exitWithError(error.description)
-    }
-    let shown = ListenAddress(host: options.listenAddress.host, port: server.boundPort)
-    RateLimitedLog.writeInfo("Listening on address=\(shown) collectors=\(registry.collectorNames.joined(separator: ","))")
+    // Signals are taken synchronously by the main thread; every server thread inherits the mask.
+    var handled = sigset_t()
+    sigemptyset(&handled)
+    for signal in [SIGHUP, SIGINT, SIGTERM] { sigaddset(&handled, signal) }
+    pthread_sigmask(SIG_BLOCK, &handled, nil)
     signal(SIGPIPE, SIG_IGN)
-    while true { pause() }
+
+    let endpoint = MetricsEndpoint(registry: registry, telemetryPath: options.telemetryPath,
+                                   limiter: ScrapeLimiter(limit: options.maxRequests),
+                                   exporterMetrics: options.exporterMetrics)
+    // Connections beyond max-requests must still reach the handler to be told 503.
+    let connectionLimit = UInt32(options.maxRequests == 0 ? 1024 : options.maxRequests + 64)
+    var servers: [HTTPServer] = []
+    for address in options.listenAddresses {
+        do {
+            servers.append(try HTTPServer(address: address, connectionLimit: connectionLimit) { endpoint.respond(to: $0) })
+        } catch {
+            exitWithError(error.description)
+        }
+    }
+    let collectors = registry.collectorNames.joined(separator: ",")
+    for server in servers {
+        let shown = ListenAddress(host: server.address.host, port: server.boundPort)
+        RateLimitedLog.writeInfo("Listening on address=\(shown) collectors=\(collectors)")
+    }
+    while true {
+        var received: Int32 = 0
+        guard sigwait(&handled, &received) == 0 else { continue }
+        if received == SIGHUP { continue }
+        RateLimitedLog.writeInfo("Shutting down on signal \(received)")
+        for server in servers { server.stop() }
+        exit(0)
+    }
 }
