@@ -5,8 +5,8 @@ DESTDIR ?=
 ARGS ?=
 
 # Debian packages the build, the exporter and the test suite need; installed only when missing.
-APT_PACKAGES := libmicrohttpd-dev zlib1g-dev pkg-config iproute2 curl python3 procps gzip \
-	prometheus prometheus-alertmanager python3-prometheus-client
+APT_PACKAGES := libmicrohttpd-dev libgnutls28-dev zlib1g-dev libyaml-dev libcrypt-dev pkg-config iproute2 curl python3 procps gzip \
+	prometheus prometheus-alertmanager python3-prometheus-client openssl apache2-utils
 
 .PHONY: deps build release run test bench clean
 

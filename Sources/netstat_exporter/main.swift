@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Collectors
 import HTTPServer
+import WebConfig
 
 /// Writes a line to stderr and exits non-zero: bad flags and start-up failures end here,
 /// with one line naming the problem and no stack trace.
@@ -42,15 +43,26 @@ case .run(let flags):
     pthread_sigmask(SIG_BLOCK, &handled, nil)
     signal(SIGPIPE, SIG_IGN)
 
+    var webConfig = WebConfig()
+    if let path = options.webConfigFile {
+        do {
+            webConfig = try WebConfig.load(path)
+        } catch {
+            exitWithError("--web.config.file=\(path): \(error)")
+        }
+    }
     let endpoint = MetricsEndpoint(registry: registry, telemetryPath: options.telemetryPath,
                                    limiter: ScrapeLimiter(limit: options.maxRequests),
                                    exporterMetrics: options.exporterMetrics)
+    let gate = WebGate(config: webConfig, endpoint: endpoint)
     // Connections beyond max-requests must still reach the handler to be told 503.
     let connectionLimit = UInt32(options.maxRequests == 0 ? 1024 : options.maxRequests + 64)
     var servers: [HTTPServer] = []
     for address in options.listenAddresses {
         do {
-            servers.append(try HTTPServer(address: address, connectionLimit: connectionLimit) { endpoint.respond(to: $0) })
+            servers.append(try HTTPServer(address: address, connectionLimit: connectionLimit, tls: webConfig.tls) {
+                gate.respond(to: $0)
+            })
         } catch {
             exitWithError(error.description)
         }
@@ -58,12 +70,15 @@ case .run(let flags):
     let collectors = registry.collectorNames.joined(separator: ",")
     for server in servers {
         let shown = ListenAddress(host: server.address.host, port: server.boundPort)
-        RateLimitedLog.writeInfo("Listening on address=\(shown) collectors=\(collectors)")
+        RateLimitedLog.writeInfo("Listening on address=\(shown) tls=\(server.tls != nil) collectors=\(collectors)")
     }
     while true {
         var received: Int32 = 0
         guard sigwait(&handled, &received) == 0 else { continue }
-        if received == SIGHUP { continue }
+        if received == SIGHUP {
+            reloadWebConfig(options.webConfigFile, gate: gate, servers: &servers)
+            continue
+        }
         RateLimitedLog.writeInfo("Shutting down on signal \(received)")
         for server in servers { server.stop() }
         exit(0)
