@@ -113,3 +113,19 @@ import TestSupport
         #expect(TLSSettings(certificatePEM: "", keyPEM: "").priorities == "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2")
     }
 }
+
+@Suite struct WebConfigExampleTests {
+    /// packaging/web-config.example.yml loads once its certificate files exist, and its
+    /// documented password is the one its hash holds.
+    @Test func exampleLoads() throws {
+        let pki = try TestCertificates()
+        let example = try String(contentsOfFile: Fixtures.repository("packaging/web-config.example.yml"), encoding: .utf8)
+        try Fixtures.write(example, to: "web.yml", in: pki.directory)
+        let config = try WebConfig.load(pki.path("web.yml"))
+        #expect(config.clientAuth == .requireAndVerifyClientCert)
+        #expect(config.tls?.minVersion == .tls12)
+        #expect(config.headers.map(\.name) == ["X-Content-Type-Options", "Strict-Transport-Security"])
+        let hash = try #require(config.users["prometheus"])
+        #expect(BcryptHash.matches(password: "change me", hash: hash))
+    }
+}
