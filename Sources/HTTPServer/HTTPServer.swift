@@ -144,8 +144,21 @@ private func clientCertificate(_ connection: OpaquePointer) -> ClientCertificate
     }
 }
 
-private let serveRequest: netstat_mhd_access_handler = { context, connection, url, method, _, _, _, _ in
+/// libmicrohttpd calls the handler once when the headers are in and again when the (empty) body
+/// is; a response queued on the first call makes it close the connection afterwards, so the
+/// first call only marks the request as seen and the answer comes on the second, which keeps
+/// connections alive between scrapes.
+private let serveRequest: netstat_mhd_access_handler = { context, connection, url, method, _, _, uploadSize, requestContext in
     guard let context, let connection else { return .NO }
+    if let requestContext, requestContext.pointee == nil {
+        requestContext.pointee = UnsafeMutableRawPointer(connection)
+        return .YES
+    }
+    // A request body (nobody sends one to an exporter) is read and dropped.
+    if let uploadSize, uploadSize.pointee != 0 {
+        uploadSize.pointee = 0
+        return .YES
+    }
     let box = Unmanaged<HandlerBox>.fromOpaque(context).takeUnretainedValue()
     let request = HTTPRequest(
         method: method.map { String(cString: $0) } ?? "",

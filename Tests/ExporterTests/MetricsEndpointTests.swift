@@ -122,4 +122,14 @@ import TestSupport
         #expect(head.text.hasPrefix("HTTP/1.1 200"))
         #expect(!head.text.contains("# HELP"))
     }
+
+    /// Prometheus keeps its connection to a target open between scrapes; so does the exporter.
+    @Test func connectionsStayOpenBetweenScrapes() throws {
+        let exporter = try start()
+        let result = try Shell.run(["curl", "-sv", "-o", "/dev/null", "-o", "/dev/null",
+                                    "\(exporter.base)/metrics", "\(exporter.base)/metrics"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("Re-using existing connection"), "\(result.stderr)")
+        #expect(!result.stderr.contains("< Connection: close"))
+    }
 }
