@@ -148,7 +148,8 @@ private func clientCertificate(_ connection: OpaquePointer) -> ClientCertificate
 /// is; a response queued on the first call makes it close the connection afterwards, so the
 /// first call only marks the request as seen and the answer comes on the second, which keeps
 /// connections alive between scrapes.
-private let serveRequest: netstat_mhd_access_handler = { context, connection, url, method, _, _, uploadSize, requestContext in
+private let serveRequest: netstat_mhd_access_handler = {
+    context, connection, url, method, _, _, uploadSize, requestContext in
     guard let context, let connection else { return .NO }
     if let requestContext, requestContext.pointee == nil {
         requestContext.pointee = UnsafeMutableRawPointer(connection)

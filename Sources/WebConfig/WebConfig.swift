@@ -85,14 +85,16 @@ public struct WebConfig: Sendable, Hashable {
                 let text = try scalar(entry.value, key: key)
                 guard let type = ClientAuthType(rawValue: text) else {
                     let known = ClientAuthType.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw WebConfigError(line: entry.line, key: key, "unknown value \"\(text)\" (expected one of \(known))")
+                    throw WebConfigError(line: entry.line, key: key,
+                                         "unknown value \"\(text)\" (expected one of \(known))")
                 }
                 config.clientAuth = type
                 clientAuthLine = entry.line
             case "min_version", "max_version":
                 let text = try scalar(entry.value, key: key)
                 guard let version = TLSSettings.Version(rawValue: text) else {
-                    throw WebConfigError(line: entry.line, key: key, "unknown TLS version \"\(text)\" (expected TLS10, TLS11, TLS12 or TLS13)")
+                    throw WebConfigError(line: entry.line, key: key,
+                                         "unknown TLS version \"\(text)\" (expected TLS10, TLS11, TLS12 or TLS13)")
                 }
                 if entry.key == "min_version" { minVersion = version } else { maxVersion = version }
             default:
@@ -124,9 +126,10 @@ public struct WebConfig: Sendable, Hashable {
                 throw WebConfigError(line: file.line, key: "tls_server_config.\(name)", error.message)
             }
         }
+        var clientCAPEM: String?
+        if let ca { clientCAPEM = try read("client_ca_file", ca) }
         let settings = TLSSettings(certificatePEM: try read("cert_file", cert), keyPEM: try read("key_file", key),
-                                   clientCAPEM: try ca.map { (file) throws(WebConfigError) in try read("client_ca_file", file) },
-                                   minVersion: minVersion, maxVersion: maxVersion)
+                                   clientCAPEM: clientCAPEM, minVersion: minVersion, maxVersion: maxVersion)
         if let problem = settings.validate() {
             throw WebConfigError(line: cert.line, key: "tls_server_config.cert_file",
                                  "certificate, key or client CA unusable: \(problem)")
@@ -141,11 +144,13 @@ public struct WebConfig: Sendable, Hashable {
             case "headers":
                 guard !entry.value.isNull else { continue }
                 for header in try mapping(entry.value, key: key) {
+                    let headerKey = "\(key).\(header.key)"
                     guard let name = settableHeaders.first(where: { $0.lowercased() == header.key.lowercased() }) else {
-                        throw WebConfigError(line: header.line, key: "\(key).\(header.key)",
-                                             "not a header a web config may set (\(settableHeaders.joined(separator: ", ")))")
+                        let settable = settableHeaders.joined(separator: ", ")
+                        throw WebConfigError(line: header.line, key: headerKey,
+                                             "not a header a web config may set (\(settable))")
                     }
-                    config.headers.append(HeaderField(name: name, value: try scalar(header.value, key: "\(key).\(header.key)")))
+                    config.headers.append(HeaderField(name: name, value: try scalar(header.value, key: headerKey)))
                 }
             case "http2":
                 // libmicrohttpd speaks HTTP/1.1 only; the key is accepted so shared configs load.
@@ -164,7 +169,8 @@ public struct WebConfig: Sendable, Hashable {
             let key = "basic_auth_users.\(entry.key)"
             let hash = try scalar(entry.value, key: key)
             guard BcryptHash.cost(of: hash) != nil else {
-                throw WebConfigError(line: entry.line, key: key, "not a bcrypt hash (as `htpasswd -nBC 10 \(entry.key)` makes)")
+                throw WebConfigError(line: entry.line, key: key,
+                                     "not a bcrypt hash (as `htpasswd -nBC 10 \(entry.key)` makes)")
             }
             config.users[entry.key] = hash
         }

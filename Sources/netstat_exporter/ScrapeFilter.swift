@@ -20,7 +20,8 @@ struct ScrapeFilter: Sendable, Hashable {
             throw ScrapeFilterError("collect[] and exclude[] cannot be used together")
         }
         for name in collect + exclude where !enabled.contains(name) {
-            throw ScrapeFilterError("unknown or disabled collector \"\(name)\" (enabled: \(enabled.joined(separator: ", ")))")
+            let names = enabled.joined(separator: ", ")
+            throw ScrapeFilterError("unknown or disabled collector \"\(name)\" (enabled: \(names))")
         }
         if !collect.isEmpty {
             mode = .only(Set(collect))

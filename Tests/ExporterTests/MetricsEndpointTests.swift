@@ -62,11 +62,7 @@ import TestSupport
                                                "\(exporter.base)/metrics"])
         #expect(compressed.headers["content-encoding"] == "gzip")
         #expect(compressed.body.prefix(2) == Data([0x1f, 0x8b]))
-        let directory = try Fixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("body.gz")
-        try compressed.body.write(to: file)
-        let gunzipped = try Shell.run(["gzip", "-dc", file.path])
+        let gunzipped = try Shell.gunzip(compressed.body)
         #expect(gunzipped.status == 0)
         #expect(gunzipped.stdout.hasPrefix("# HELP netstat_exporter_build_info "))
         #expect(gunzipped.stdout.contains("\nnetstat_udp_sockets{family=\"ipv4\"} 3\n"))

@@ -51,13 +51,20 @@ import TestSupport
         return process
     }
 
-    @Test func scrapesBeyondTheLimitGet503AtOnce() throws {
+    /// An exporter with --web.max-requests=1 whose one scrape is held on the FIFO: the tree,
+    /// the exporter, the curl waiting for that scrape, and the FIFO's write end.
+    func startWithOneScrapeHeld() throws -> (BlockingProcfs, RunningExporter, Process, Int32) {
         let procfs = try BlockingProcfs()
         let exporter = try RunningExporter(["--web.listen-address=127.0.0.1:0", "--path.procfs=\(procfs.root.path)",
                                             "--web.max-requests=1"])
-        let blocked = try backgroundCurl("\(exporter.base)/metrics?collect[]=sockets")
+        let curl = try backgroundCurl("\(exporter.base)/metrics?collect[]=sockets")
         let writer = procfs.waitForReader()
         try #require(writer >= 0)
+        return (procfs, exporter, curl, writer)
+    }
+
+    @Test func scrapesBeyondTheLimitGet503AtOnce() throws {
+        let (procfs, exporter, blocked, writer) = try startWithOneScrapeHeld()
 
         let started = Date()
         let refused = try CurlResponse.get(["\(exporter.base)/metrics?exclude[]=sockets"])
@@ -75,12 +82,7 @@ import TestSupport
     }
 
     @Test func aClientThatGoesAwayMidScrapeFreesItsSlot() throws {
-        let procfs = try BlockingProcfs()
-        let exporter = try RunningExporter(["--web.listen-address=127.0.0.1:0", "--path.procfs=\(procfs.root.path)",
-                                            "--web.max-requests=1"])
-        let impatient = try backgroundCurl("\(exporter.base)/metrics?collect[]=sockets")
-        let writer = procfs.waitForReader()
-        try #require(writer >= 0)
+        let (procfs, exporter, impatient, writer) = try startWithOneScrapeHeld()
         kill(impatient.processIdentifier, SIGKILL)
         impatient.waitUntilExit()
         try procfs.release(writer)
