@@ -16,8 +16,7 @@ public struct MediaType: Sendable, Hashable {
 /// Each offered type takes the quality of the most specific range that matches it (a range's
 /// parameters must all be present in the offer with the same value); the offer with the highest
 /// quality wins, then the one matched more specifically, then the one named earlier in the
-/// header, then the server's own order. A quality of 0 means "not this". `charset` is ignored:
-/// every answer is UTF-8.
+/// header, then the server's own order. A quality of 0 means "not this".
 public struct AcceptHeader: Sendable {
     struct Match: Comparable {
         var quality: Double
@@ -32,6 +31,11 @@ public struct AcceptHeader: Sendable {
     }
 
     let ranges: [HeaderElement]
+
+    /// Parameters that never rule an offer out: every answer is UTF-8 (`charset`), and metric
+    /// names here are plain `[a-zA-Z_:][a-zA-Z0-9_:]*`, the same under every name `escaping`
+    /// scheme Prometheus 3 asks for.
+    static let ignoredParameters: Set<String> = ["charset", "escaping"]
 
     /// No header at all accepts anything; the server's first offer is chosen.
     public init(_ header: String?) {
@@ -55,8 +59,7 @@ public struct AcceptHeader: Sendable {
             guard parts.count == 2 else { continue }
             let type = String(parts[0]), subtype = String(parts[1])
             guard type == "*" || type == offer.type, subtype == "*" || subtype == offer.subtype else { continue }
-            // Everything we answer is UTF-8, so a charset asked for is not a parameter to match.
-            let parameters = range.parameters.filter { $0.key != "charset" }
+            let parameters = range.parameters.filter { !AcceptHeader.ignoredParameters.contains($0.key) }
             guard parameters.allSatisfy({ offer.parameters[$0.key] == $0.value }) else { continue }
             let specificity = (type == "*" ? 0 : 1) + (subtype == "*" ? 0 : 1) + parameters.count
             let candidate = Match(quality: range.quality, specificity: specificity, position: position)
