@@ -70,7 +70,7 @@ case .run(let flags):
     let collectors = registry.collectorNames.joined(separator: ",")
     for server in servers {
         let shown = ListenAddress(host: server.address.host, port: server.boundPort)
-        RateLimitedLog.writeInfo("Listening on address=\(shown) tls=\(server.tls != nil) collectors=\(collectors)")
+        RateLimitedLog.writeInfo("Listening on address=\(shown) collectors=\(collectors) tls=\(server.tls != nil)")
     }
     while true {
         var received: Int32 = 0
