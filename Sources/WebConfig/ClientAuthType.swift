@@ -12,9 +12,10 @@ public enum ClientAuthType: String, Sendable, Hashable, CaseIterable {
     case verifyClientCertIfGiven = "VerifyClientCertIfGiven"
     case requireAndVerifyClientCert = "RequireAndVerifyClientCert"
 
-    /// Whether the policy checks certificates against client_ca_file.
-    var verifies: Bool {
-        self == .verifyClientCertIfGiven || self == .requireAndVerifyClientCert
+    /// Whether the policy needs client_ca_file: to verify against it, or (RequireAnyClientCert)
+    /// because libmicrohttpd asks clients for a certificate only when it has a CA list.
+    var needsClientCA: Bool {
+        self == .verifyClientCertIfGiven || self == .requireAndVerifyClientCert || self == .requireAnyClientCert
     }
 
     /// Whether a request whose client showed `certificate` may go on.

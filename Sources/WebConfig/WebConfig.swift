@@ -111,7 +111,7 @@ public struct WebConfig: Sendable, Hashable {
             throw WebConfigError(line: section.line, key: "tls_server_config.min_version", "is above max_version")
         }
         let ca = files["client_ca_file"]
-        if config.clientAuth.verifies && ca == nil {
+        if config.clientAuth.needsClientCA && ca == nil {
             throw WebConfigError(line: clientAuthLine, key: "tls_server_config.client_auth_type",
                                  "\(config.clientAuth.rawValue) needs client_ca_file")
         }
