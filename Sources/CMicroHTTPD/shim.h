@@ -6,6 +6,7 @@
 #define NETSTAT_CMICROHTTPD_SHIM_H
 
 #include <errno.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdint.h>
@@ -148,6 +149,12 @@ static inline const char *netstat_tls_check(const char *cert_pem, const char *ke
 static inline int netstat_mhd_quiesce(struct MHD_Daemon *daemon) {
     MHD_socket fd = MHD_quiesce_daemon(daemon);
     return fd == MHD_INVALID_SOCKET ? -1 : (int)fd;
+}
+
+/// Makes every thread allocate from one malloc arena. glibc gives each new thread (libmicrohttpd
+/// makes one per connection) an arena of its own, which stays resident after the thread ends.
+static inline void netstat_single_malloc_arena(void) {
+    mallopt(M_ARENA_MAX, 1);
 }
 
 /// A response holding its own copy of the body, so Swift's buffer may go away at once.

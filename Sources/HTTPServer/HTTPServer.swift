@@ -92,6 +92,14 @@ public final class HTTPServer: Sendable {
         return replacement
     }
 
+    /// Call once before any server starts: all connection threads then share one malloc arena.
+    /// Without it glibc gives each thread its own, kept resident after the thread ends (the
+    /// exporter grows from ~10.5 to ~19 MB after a few scrapes instead of ~11.5 MB). Scrapes
+    /// are few; the lock they share costs nothing measurable.
+    public static func useOneMallocArena() {
+        netstat_single_malloc_arena()
+    }
+
     /// Stops accepting and waits for the daemon's threads.
     public func stop() {
         if let daemon {

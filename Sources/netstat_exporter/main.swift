@@ -12,6 +12,8 @@ func exitWithError(_ message: String) -> Never {
     exit(1)
 }
 
+HTTPServer.useOneMallocArena()
+
 let outcome: FlagParser.Outcome
 do {
     outcome = try FlagParser.parse(Array(CommandLine.arguments.dropFirst()), definitions: ExporterOptions.allFlags)
