@@ -3,12 +3,17 @@ SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 PREFIX ?= /usr/local
 DESTDIR ?=
 ARGS ?=
+# What `make install` copies; BINARY may point at another build of the exporter.
+BINARY ?= .build/release/netstat_exporter
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+DATADIR ?= $(PREFIX)/share/netstat_exporter
 
 # Debian packages the build, the exporter and the test suite need; installed only when missing.
-APT_PACKAGES := libmicrohttpd-dev pkg-config iproute2 curl python3 procps \
-	prometheus prometheus-alertmanager
+APT_PACKAGES := libmicrohttpd-dev libgnutls28-dev zlib1g-dev libyaml-dev libcrypt-dev pkg-config \
+	iproute2 curl python3 procps gzip prometheus prometheus-alertmanager \
+	python3-prometheus-client python3-yaml openssl apache2-utils systemd
 
-.PHONY: deps build release run test bench clean
+.PHONY: deps build release run test bench install clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -28,9 +33,25 @@ release: deps
 run: release
 	.build/release/netstat_exporter $(ARGS)
 
+# The release binary is built first: a test checks that it links no Swift library.
 test: deps
+	$(SWIFT) build -c release --static-swift-stdlib
 	$(SWIFT) build
 	$(SWIFT) test
+
+# The binary, the systemd unit (ExecStart pointed at $(PREFIX)/bin), the example web config,
+# the Kubernetes manifest and the dashboards. DESTDIR stages the tree for a package.
+install: release
+	install -D -m 0755 $(BINARY) $(DESTDIR)$(PREFIX)/bin/netstat_exporter
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DATADIR)/kubernetes
+	sed 's#/usr/local/bin/netstat_exporter#$(PREFIX)/bin/netstat_exporter#' packaging/netstat_exporter.service \
+		> $(DESTDIR)$(UNITDIR)/netstat_exporter.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/netstat_exporter.service
+	install -m 0644 packaging/web-config.example.yml $(DESTDIR)$(DATADIR)/web-config.example.yml
+	install -m 0644 packaging/kubernetes/daemonset.yaml $(DESTDIR)$(DATADIR)/kubernetes/daemonset.yaml
+	if [ -d dashboards ]; then \
+		install -d $(DESTDIR)$(DATADIR)/dashboards && cp -R dashboards/. $(DESTDIR)$(DATADIR)/dashboards/; \
+	fi
 
 bench: release
 	bash bench/sockets.sh

@@ -15,15 +15,19 @@ let package = Package(
         .systemLibrary(
             name: "CMicroHTTPD",
             pkgConfig: "libmicrohttpd",
-            providers: [.apt(["libmicrohttpd-dev"])]
+            providers: [.apt(["libmicrohttpd-dev", "libgnutls28-dev"])]
         ),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
         .target(name: "ProcNet", swiftSettings: strict),
         .target(name: "Exposition", swiftSettings: strict),
         .target(name: "Collectors", dependencies: ["ProcNet", "Exposition"], swiftSettings: strict),
-        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"], swiftSettings: strict),
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "CZlib"], swiftSettings: strict),
+        .target(name: "WebConfig", dependencies: ["CYAML", "CCrypt", "HTTPServer", "ProcNet"], swiftSettings: strict),
         .executableTarget(
             name: "netstat_exporter",
-            dependencies: ["Collectors", "Exposition", "HTTPServer"],
+            dependencies: ["Collectors", "Exposition", "HTTPServer", "ProcNet", "WebConfig"],
             swiftSettings: strict
         ),
         // Test-only helpers (fixture paths, running real tools); never linked into the exporter.
@@ -32,6 +36,8 @@ let package = Package(
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], swiftSettings: strict),
         .testTarget(name: "CollectorsTests", dependencies: ["Collectors", "Exposition", "TestSupport"],
                     swiftSettings: strict),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "WebConfigTests", dependencies: ["WebConfig", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ExporterTests", dependencies: ["netstat_exporter", "TestSupport"], swiftSettings: strict),
         // dashboards/: rule files, Alertmanager config and the Grafana dashboard, proven against
         // real promtool, amtool, Prometheus and Alertmanager scraping the built exporter.

@@ -32,7 +32,8 @@ public struct NameFilter: @unchecked Sendable {
     }
 
     private static func compile(_ pattern: String?, flag: String) throws(FlagError) -> Regex<AnyRegexOutput>? {
-        guard let pattern, !pattern.isEmpty else { return nil }
+        // Match-all needs no regex: compiling one costs ~0.6 MB of resident code at start-up.
+        guard let pattern, !pattern.isEmpty, pattern != ".*" else { return nil }
         do {
             return try Regex(pattern)
         } catch {

@@ -26,18 +26,27 @@ public enum TextEncoder {
         out.append(contentsOf: family.type.rawValue.utf8)
         out.append(UInt8(ascii: "\n"))
 
-        let rendered = family.samples
-            .map { (labels: renderLabels($0.labels), value: $0.value) }
-            .sorted { $0.labels.lexicographicallyPrecedes($1.labels) }
-        var previous: [UInt8]? = nil
-        for series in rendered where series.labels != previous {
-            previous = series.labels
+        for series in uniqueSeries(family) {
             out.append(contentsOf: family.name.utf8)
             out.append(contentsOf: series.labels)
             out.append(UInt8(ascii: " "))
             series.value.write(to: &out)
             out.append(UInt8(ascii: "\n"))
         }
+    }
+
+    /// The family's series with their labels rendered, sorted by that text, a repeated label set
+    /// kept once. Both encoders write series in this order.
+    static func uniqueSeries(_ family: MetricFamily) -> [(labels: [UInt8], value: MetricValue)] {
+        let rendered = family.samples
+            .map { (labels: renderLabels($0.labels), value: $0.value) }
+            .sorted { $0.labels.lexicographicallyPrecedes($1.labels) }
+        var unique: [(labels: [UInt8], value: MetricValue)] = []
+        unique.reserveCapacity(rendered.count)
+        for series in rendered where series.labels != unique.last?.labels {
+            unique.append(series)
+        }
+        return unique
     }
 
     static func renderLabels(_ labels: [Label]) -> [UInt8] {

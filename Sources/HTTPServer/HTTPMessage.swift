@@ -5,13 +5,15 @@ public struct HTTPRequest: Sendable {
     public let path: String
     public let headers: [(name: String, value: String)]
     public let query: [(name: String, value: String)]
+    public let clientCertificate: ClientCertificate
 
     public init(method: String, path: String, headers: [(name: String, value: String)] = [],
-                query: [(name: String, value: String)] = []) {
+                query: [(name: String, value: String)] = [], clientCertificate: ClientCertificate = .notTLS) {
         self.method = method
         self.path = path
         self.headers = headers
         self.query = query
+        self.clientCertificate = clientCertificate
     }
 
     /// The first header of that name, compared case-insensitively as HTTP requires.
@@ -43,4 +45,12 @@ public struct HTTPResponse: Sendable {
         HTTPResponse(status: status, headers: [("Content-Type", "text/plain; charset=utf-8")],
                      body: Array((message + "\n").utf8))
     }
+}
+
+/// What the client of a TLS connection showed, verified against the listener's client CAs.
+public enum ClientCertificate: Sendable, Hashable {
+    case notTLS
+    case none
+    case verified
+    case invalid
 }

@@ -22,8 +22,15 @@ struct ExporterOptions {
     static let buildInfo = BuildInfo(version: version, swiftVersion: swiftVersion)
 
     static let generalFlags: [FlagDefinition] = [
-        .value("web.listen-address", default: ":10042", help: "Address on which to expose metrics."),
+        .repeatable("web.listen-address",
+                    help: "Address on which to expose metrics (default \":10042\"); repeat for several."),
         .value("web.telemetry-path", default: "/metrics", help: "Path under which to expose metrics."),
+        .value("web.max-requests", default: "40",
+               help: "Maximum number of parallel scrape requests; more get 503 at once. 0 means no limit."),
+        .bool("web.disable-exporter-metrics", default: false,
+              help: "Exclude the exporter's own process_* metrics from the scrape."),
+        .value("web.config.file", default: "",
+               help: "Path to a web configuration file (TLS, basic auth, headers); re-read on SIGHUP."),
         .value("path.procfs", default: "/proc", help: "procfs mountpoint."),
         .value("path.sysfs", default: "/sys", help: "sysfs mountpoint."),
     ]
@@ -32,17 +39,29 @@ struct ExporterOptions {
         generalFlags + CollectorDescriptor.all.flatMap { [$0.enableFlag] + $0.flags }
     }
 
-    let listenAddress: ListenAddress
+    let listenAddresses: [ListenAddress]
     let telemetryPath: String
+    let maxRequests: Int
+    let exporterMetrics: Bool
+    let webConfigFile: String?
     let paths: ProcPaths
     let flags: FlagValues
 
     init(_ flags: FlagValues) throws(FlagError) {
-        do {
-            listenAddress = try ListenAddress(parsing: flags.string("web.listen-address"))
-        } catch {
-            throw FlagError("--web.listen-address: \(error)")
+        let given = flags.strings("web.listen-address")
+        var addresses: [ListenAddress] = []
+        for text in given.isEmpty ? [":10042"] : given {
+            do {
+                addresses.append(try ListenAddress(parsing: text))
+            } catch {
+                throw FlagError("--web.listen-address: \(error)")
+            }
         }
+        listenAddresses = addresses
+        maxRequests = try flags.integer("web.max-requests", in: 0...100_000)
+        exporterMetrics = !flags.bool("web.disable-exporter-metrics")
+        let configFile = flags.string("web.config.file")
+        webConfigFile = configFile.isEmpty ? nil : configFile
         telemetryPath = flags.string("web.telemetry-path")
         guard telemetryPath.hasPrefix("/") else {
             throw FlagError("--web.telemetry-path: must start with /, got \"\(telemetryPath)\"")

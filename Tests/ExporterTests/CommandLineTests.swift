@@ -11,7 +11,7 @@ import TestSupport
     @Test func helpListsEveryFlagWithItsDefault() throws {
         let result = try run(["--help"])
         #expect(result.status == 0)
-        for flag in ["--web.listen-address=\":10042\"", "--path.procfs=\"/proc\"", "--path.sysfs=\"/sys\"",
+        for flag in ["--web.listen-address=... (repeatable)", "(default \":10042\")", "--web.max-requests=\"40\"", "--path.procfs=\"/proc\"", "--path.sysfs=\"/sys\"",
                      "--[no-]collector.sockets (default: on)"] {
             #expect(result.stdout.contains(flag), "\(flag)")
         }

@@ -17,6 +17,7 @@ import TestSupport
 
     @Test func fixtureHostMatchesTheCheckedInBody() throws {
         let exporter = try ExporterProcess([
+            "--web.disable-exporter-metrics",
             "--path.procfs=\(Fixtures.repository("Tests/Golden/proc"))",
             "--path.sysfs=\(Fixtures.repository("Tests/Golden/sys"))",
         ])

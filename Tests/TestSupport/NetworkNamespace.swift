@@ -38,19 +38,18 @@ public final class NetworkNamespace: @unchecked Sendable {
         return process
     }
 
-    /// Stops what was started in it and deletes the namespace.
+    /// Kills every process in the namespace (sockfarm's forked workers too, which would
+    /// otherwise hold it until their --hold runs out) and deletes it.
     public func delete() {
-        for child in children where child.isRunning {
-            child.terminate()
-            usleep(100_000)
+        let pids = (try? Shell.run(["ip", "netns", "pids", name]).stdout) ?? ""
+        for pid in pids.split(separator: "\n").compactMap({ pid_t($0) }) where pid > 1 {
+            kill(pid, SIGKILL)
+        }
+        for child in children {
             if child.isRunning { kill(child.processIdentifier, SIGKILL) }
             child.waitUntilExit()
         }
         children.removeAll()
-        let leftovers = (try? Shell.run(["ip", "netns", "pids", name]).stdout) ?? ""
-        for pid in leftovers.split(separator: "\n").compactMap({ pid_t($0) }) where pid > 1 {
-            kill(pid, SIGKILL)
-        }
         _ = try? Shell.run(["ip", "netns", "delete", name])
     }
 

@@ -1,0 +1,43 @@
+import HTTPServer
+import Synchronization
+import WebConfig
+
+/// What stands before the endpoint: the web config's client-certificate policy and basic auth,
+/// and its extra response headers. The config is swapped whole on reload, so a request sees
+/// either the old or the new one, never a mix.
+final class WebGate: Sendable {
+    private struct InForce: Sendable {
+        let config: WebConfig
+        let authenticator: BasicAuthenticator
+    }
+
+    private let inForce: Mutex<InForce>
+    private let endpoint: MetricsEndpoint
+
+    init(config: WebConfig, endpoint: MetricsEndpoint) {
+        inForce = Mutex(InForce(config: config, authenticator: BasicAuthenticator(users: config.users)))
+        self.endpoint = endpoint
+    }
+
+    var config: WebConfig { inForce.withLock { $0.config } }
+
+    func replace(_ config: WebConfig) {
+        let next = InForce(config: config, authenticator: BasicAuthenticator(users: config.users))
+        inForce.withLock { $0 = next }
+    }
+
+    func respond(to request: HTTPRequest) -> HTTPResponse {
+        let current = inForce.withLock { $0 }
+        var response: HTTPResponse
+        if !current.config.clientAuth.admits(request.clientCertificate) {
+            response = .text(403, "403 a valid client certificate is required")
+        } else if !current.authenticator.authorizes(request.header("Authorization")) {
+            response = .text(401, "401 unauthorized")
+            response.headers.append(("WWW-Authenticate", "Basic realm=\"netstat_exporter\", charset=\"UTF-8\""))
+        } else {
+            response = endpoint.respond(to: request)
+        }
+        response.headers.append(contentsOf: current.config.headers.map { ($0.name, $0.value) })
+        return response
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// packaging/: `make install`, the systemd unit, the Kubernetes manifest, and the release
+/// binary's shared libraries.
+@Suite struct PackagingTests {
+    static let root = Fixtures.repositoryRoot.path
+
+    /// `make install` with PREFIX and DESTDIR, given the test's own build of the exporter
+    /// (`-o release`: the release build is not remade here).
+    static func install(prefix: String) throws -> URL {
+        let destination = try Fixtures.temporaryDirectory("install")
+        let result = try Shell.run(["make", "-C", root, "-o", "release", "install", "PREFIX=\(prefix)",
+                                    "DESTDIR=\(destination.path)", "BINARY=\(RunningExporter.binary)"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        return destination
+    }
+
+    @Test func makeInstallHonoursPrefixAndDestdir() throws {
+        let destination = try Self.install(prefix: "/opt/ne")
+        defer { try? FileManager.default.removeItem(at: destination) }
+        let files = FileManager.default
+        let binary = destination.path + "/opt/ne/bin/netstat_exporter"
+        #expect(files.isExecutableFile(atPath: binary))
+        let unit = try String(contentsOfFile: destination.path + "/opt/ne/lib/systemd/system/netstat_exporter.service",
+                              encoding: .utf8)
+        #expect(unit.contains("\nExecStart=/opt/ne/bin/netstat_exporter $NETSTAT_EXPORTER_ARGS\n"))
+        #expect(files.fileExists(atPath: destination.path + "/opt/ne/share/netstat_exporter/web-config.example.yml"))
+        #expect(files.fileExists(atPath: destination.path + "/opt/ne/share/netstat_exporter/kubernetes/daemonset.yaml"))
+        // Every dashboard file in the repository is installed.
+        let dashboards = Self.root + "/dashboards"
+        for case let relative as String in files.enumerator(atPath: dashboards) ?? FileManager.DirectoryEnumerator() {
+            var isDirectory: ObjCBool = false
+            _ = files.fileExists(atPath: dashboards + "/" + relative, isDirectory: &isDirectory)
+            if isDirectory.boolValue { continue }
+            #expect(files.fileExists(atPath: destination.path + "/opt/ne/share/netstat_exporter/dashboards/" + relative),
+                    "\(relative)")
+        }
+        #expect(try Shell.run([binary, "--version"]).stdout.hasPrefix("netstat_exporter, version "))
+    }
+
+    /// systemd-analyze verify checks every directive and that ExecStart exists, so the installed
+    /// unit is checked with ExecStart pointed at the staged binary.
+    @Test func systemdUnitVerifies() throws {
+        let destination = try Self.install(prefix: "/usr/local")
+        defer { try? FileManager.default.removeItem(at: destination) }
+        let installed = try String(contentsOfFile: destination.path + "/usr/local/lib/systemd/system/netstat_exporter.service",
+                                   encoding: .utf8)
+        for directive in ["DynamicUser=yes", "AmbientCapabilities=CAP_SYS_PTRACE CAP_DAC_READ_SEARCH",
+                          "ProtectSystem=strict", "NoNewPrivileges=yes", "ExecReload=/bin/kill -HUP $MAINPID"] {
+            #expect(installed.contains("\n\(directive)\n"), "\(directive)")
+        }
+        let staged = installed.replacingOccurrences(of: "/usr/local/bin/netstat_exporter",
+                                                    with: destination.path + "/usr/local/bin/netstat_exporter")
+        let unitDirectory = try Fixtures.temporaryDirectory("unit")
+        defer { try? FileManager.default.removeItem(at: unitDirectory) }
+        try Fixtures.write(staged, to: "netstat_exporter.service", in: unitDirectory)
+        let verify = try Shell.run(["systemd-analyze", "verify",
+                                    unitDirectory.appendingPathComponent("netstat_exporter.service").path])
+        #expect(verify.status == 0, "\(verify.stderr)")
+        #expect(verify.stderr.isEmpty, "\(verify.stderr)")
+    }
+
+    @Test func kubernetesDaemonSetParsesAndHasWhatTheExporterNeeds() throws {
+        let script = """
+        import sys, yaml
+        documents = list(yaml.safe_load_all(open(sys.argv[1])))
+        print("kinds", ",".join(d["kind"] for d in documents))
+        ds = [d for d in documents if d["kind"] == "DaemonSet"][0]
+        pod = ds["spec"]["template"]
+        spec = pod["spec"]
+        print("host", spec["hostNetwork"], spec["hostPID"])
+        print("scrape", pod["metadata"]["annotations"]["prometheus.io/scrape"], pod["metadata"]["annotations"]["prometheus.io/port"])
+        container = spec["containers"][0]
+        print("caps", ",".join(container["securityContext"]["capabilities"]["add"]), ",".join(container["securityContext"]["capabilities"]["drop"]))
+        volumes = {v["name"]: v["hostPath"]["path"] for v in spec["volumes"]}
+        for mount in container["volumeMounts"]:
+            print("mount", volumes[mount["name"]], mount["mountPath"], mount["readOnly"])
+        print("args", " ".join(container["args"]))
+        print("selector", ds["spec"]["selector"]["matchLabels"] == pod["metadata"]["labels"])
+        """
+        let result = try Shell.run(["/usr/bin/python3", "-c", script, Self.root + "/packaging/kubernetes/daemonset.yaml"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == """
+        kinds Namespace,DaemonSet
+        host True True
+        scrape true 10042
+        caps SYS_PTRACE,DAC_READ_SEARCH ALL
+        mount /proc /host/proc True
+        mount /sys /host/sys True
+        args --web.listen-address=:10042 --path.procfs=/host/proc --path.sysfs=/host/sys
+        selector True
+
+        """)
+    }
+
+    /// The release binary (built by `make test`, or here if missing) links the Swift runtime
+    /// statically: only Debian's C libraries appear in ldd.
+    @Test func releaseBinaryLinksNoSwiftLibrary() throws {
+        var binary = Self.root + "/.build/release/netstat_exporter"
+        var scratch: URL?
+        if !FileManager.default.fileExists(atPath: binary) {
+            let directory = try Fixtures.temporaryDirectory("release")
+            scratch = directory
+            let build = try Shell.run(["swift", "build", "--package-path", Self.root, "--scratch-path", directory.path,
+                                       "-c", "release", "--static-swift-stdlib"], timeout: 1800)
+            #expect(build.status == 0, "\(build.stderr)")
+            binary = directory.path + "/release/netstat_exporter"
+        }
+        defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
+        let ldd = try Shell.run(["ldd", binary])
+        #expect(ldd.status == 0)
+        let libraries = ldd.stdout.split(separator: "\n").map {
+            $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""
+        }
+        #expect(libraries.contains("libmicrohttpd.so.12"))
+        #expect(libraries.contains("libyaml-0.so.2"))
+        #expect(libraries.contains("libz.so.1"))
+        #expect(libraries.contains("libcrypt.so.1"))
+        let swiftLibraries = libraries.filter {
+            $0.hasPrefix("libswift") || $0.contains("Foundation") || $0.hasPrefix("libdispatch") || $0.hasPrefix("libBlocksRuntime")
+        }
+        #expect(swiftLibraries.isEmpty, "\(ldd.stdout)")
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import TestSupport
+
+/// The reference parsers: the Python `prometheus_client` text and OpenMetrics parsers (Debian
+/// python3-prometheus-client) and `promtool check metrics`. Each parse prints one line per
+/// family (`family NAME TYPE UNIT`) and one per sample (`NAME{labels} VALUE`), so a test can
+/// assert exact lines of what a real consumer read.
+enum PrometheusParsers {
+    private static let script = """
+    import sys
+    from prometheus_client.parser import text_string_to_metric_families as text_parse
+    from prometheus_client.openmetrics.parser import text_string_to_metric_families as om_parse
+    parse = om_parse if sys.argv[1] == "openmetrics" else text_parse
+    for family in parse(sys.stdin.read()):
+        print("family", family.name, family.type, family.unit or "-")
+        for sample in family.samples:
+            labels = ",".join('%s="%s"' % (k, v) for k, v in sorted(sample.labels.items()))
+            value = sample.value
+            if float(value).is_integer() and abs(value) < 2 ** 53:
+                value = int(value)
+            print("%s{%s} %s" % (sample.name, labels, value))
+    """
+
+    /// Parses with the OpenMetrics parser; throws with the parser's complaint when it rejects the text.
+    static func openMetrics(_ text: String) throws -> [String] {
+        try run("openmetrics", text)
+    }
+
+    static func textFormat(_ text: String) throws -> [String] {
+        try run("text", text)
+    }
+
+    /// `promtool check metrics` (text format): its status and complaints.
+    static func promtool(_ text: String) throws -> Shell.Result {
+        try Shell.run(["promtool", "check", "metrics"], input: text)
+    }
+
+    private static func run(_ format: String, _ text: String) throws -> [String] {
+        // Debian's interpreter, where python3-prometheus-client is installed (not a pyenv shim).
+        let result = try Shell.run(["/usr/bin/python3", "-c", script, format], input: text)
+        guard result.status == 0 else { throw ParserRejected(message: result.stderr) }
+        return result.stdout.split(separator: "\n").map(String.init)
+    }
+}
+
+struct ParserRejected: Error, CustomStringConvertible {
+    let message: String
+    var description: String { "parser rejected the exposition: \(message)" }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import TestSupport
+
+/// The built netstat_exporter binary, started on free loopback ports for one test and stopped
+/// (SIGTERM) when the test is done. The ports come from its "Listening on address=…" lines.
+final class RunningExporter {
+    /// The binary beside the test bundle (both are products of the same `swift build`).
+    static var binary: String {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
+        var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        // The test runner may be inside an .xctest bundle directory.
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("netstat_exporter").path),
+              directory.path != "/" {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("netstat_exporter").path
+    }
+
+    let process = Process()
+    let stderrURL: URL
+    private(set) var addresses: [String] = []
+
+    /// Starts the exporter with `arguments` (add `--web.listen-address=127.0.0.1:0` yourself) and
+    /// waits until it listens on `expectedListeners` addresses.
+    init(_ arguments: [String], expectedListeners: Int = 1, prefix: [String] = []) throws {
+        stderrURL = FileManager.default.temporaryDirectory.appendingPathComponent("exporter-\(UUID().uuidString).err")
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        process.executableURL = URL(fileURLWithPath: prefix.isEmpty ? RunningExporter.binary : "/usr/bin/env")
+        process.arguments = prefix.isEmpty ? arguments : prefix + [RunningExporter.binary] + arguments
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            addresses = RunningExporter.listeners(in: stderr)
+            if addresses.count >= expectedListeners || !process.isRunning { break }
+            usleep(20_000)
+        }
+        guard addresses.count >= expectedListeners else {
+            stop()
+            throw ExporterDidNotStart(stderr: stderr)
+        }
+    }
+
+    deinit { stop() }
+
+    var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+
+    /// `http://127.0.0.1:PORT` of the first listener.
+    var base: String { "http://\(addresses[0])" }
+
+    var pid: Int32 { process.processIdentifier }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: stderrURL)
+    }
+
+    /// Waits until stderr contains `text` (a reload's log line), up to `timeout` seconds.
+    func waitForLog(_ text: String, timeout: Double = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if stderr.contains(text) { return true }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    static func listeners(in log: String) -> [String] {
+        log.split(separator: "\n").compactMap { line in
+            guard let range = line.range(of: "Listening on address=") else { return nil }
+            return String(line[range.upperBound...].prefix { $0 != " " && $0 != "\"" })
+        }
+    }
+}
+
+struct ExporterDidNotStart: Error, CustomStringConvertible {
+    let stderr: String
+    var description: String { "the exporter did not start: \(stderr)" }
+}
+
+/// One curl request: status, headers (lower-cased names) and body bytes.
+struct CurlResponse {
+    let status: Int
+    let headers: [String: String]
+    let body: Data
+    let exitCode: Int32
+
+    var text: String { String(decoding: body, as: UTF8.self) }
+
+    /// Runs curl with `arguments` (the URL among them); never follows redirects, never decodes.
+    static func get(_ arguments: [String], timeout: Double = 30) throws -> CurlResponse {
+        let directory = try Fixtures.temporaryDirectory("curl")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let headerFile = directory.appendingPathComponent("headers").path
+        let bodyFile = directory.appendingPathComponent("body").path
+        let result = try Shell.run(["curl", "-sS", "-g", "-D", headerFile, "-o", bodyFile, "--max-time", "20"]
+                                   + arguments, timeout: timeout)
+        let headerText = (try? String(contentsOfFile: headerFile, encoding: .utf8)) ?? ""
+        var status = 0
+        var headers: [String: String] = [:]
+        for line in headerText.split(separator: "\r\n") {
+            if line.hasPrefix("HTTP/") {
+                status = Int(line.split(separator: " ")[1]) ?? 0
+                headers = [:]
+            } else if let colon = line.firstIndex(of: ":") {
+                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...]
+                    .trimmingCharacters(in: .whitespaces)
+            }
+        }
+        let body = (try? Data(contentsOf: URL(fileURLWithPath: bodyFile))) ?? Data()
+        return CurlResponse(status: status, headers: headers, body: body, exitCode: result.status)
+    }
+}
