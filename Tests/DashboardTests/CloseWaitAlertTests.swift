@@ -25,6 +25,11 @@ struct CloseWaitAlertTests {
 
         // Two workers with 12 CLOSE_WAIT each (above 10): farm0 on basePort, farm1 on basePort+1.
         let crossed = try lab.startSockfarm(workers: 2, established: 4, closeWait: 24, port: Self.basePort)
+        try lab.waitFor("Prometheus to record CLOSE_WAIT per process and port above \(Self.threshold)"
+                        + " (from netstat_tcp_connections)", timeout: 30) {
+            let recorded = try? lab.query("instance_process_port:netstat_tcp_close_wait_connections:sum > \(Self.threshold)")
+            return recorded?.result.count == 2
+        }
         var alerts: [[String: Any]] = []
         try lab.waitFor("NetstatCloseWaitHigh in Alertmanager", timeout: 60, interval: 0.1) {
             alerts = try lab.alertmanagerAlerts(named: "NetstatCloseWaitHigh")
