@@ -17,9 +17,12 @@ let package = Package(
             pkgConfig: "libmicrohttpd",
             providers: [.apt(["libmicrohttpd-dev"])]
         ),
+        // Netlink sock_diag structs and syscalls; the only C besides libmicrohttpd's shim.
+        .target(name: "CSockDiag"),
         .target(name: "ProcNet", swiftSettings: strict),
+        .target(name: "SockDiag", dependencies: ["CSockDiag", "ProcNet"], swiftSettings: strict),
         .target(name: "Exposition", swiftSettings: strict),
-        .target(name: "Collectors", dependencies: ["ProcNet", "Exposition"], swiftSettings: strict),
+        .target(name: "Collectors", dependencies: ["ProcNet", "SockDiag", "Exposition"], swiftSettings: strict),
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"], swiftSettings: strict),
         .executableTarget(
             name: "netstat_exporter",
@@ -32,6 +35,7 @@ let package = Package(
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], swiftSettings: strict),
         .testTarget(name: "CollectorsTests", dependencies: ["Collectors", "Exposition", "TestSupport"],
                     swiftSettings: strict),
+        .testTarget(name: "SockDiagTests", dependencies: ["SockDiag", "ProcNet"], swiftSettings: strict),
         .testTarget(name: "ExporterTests", dependencies: ["netstat_exporter", "TestSupport"], swiftSettings: strict),
     ]
 )
