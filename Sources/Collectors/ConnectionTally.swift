@@ -47,6 +47,8 @@ struct ConnectionTally {
     private var slotOf: [Key: UInt32] = [:]
     /// Per connection, in dump order; then the TCP listeners', then the UDP listeners'.
     private(set) var inodes: [UInt32] = []
+    /// The socket owner's uid per entry of `inodes`.
+    private(set) var uids: [UInt32] = []
     private(set) var connections: [Queues] = []
     private(set) var tcpListeners: [Listener] = []
     private(set) var udpListeners: [Listener] = []
@@ -85,6 +87,7 @@ struct ConnectionTally {
             keys.append(key)
         }
         inodes.append(UInt32(truncatingIfNeeded: socket.inode))
+        uids.append(socket.uid)
         connections.append(Queues(slot: slot, receive: UInt32(clamping: socket.receiveQueue),
                                   send: UInt32(clamping: socket.sendQueue)))
     }
@@ -98,11 +101,13 @@ struct ConnectionTally {
     }
 
     /// Moves the listeners' inodes behind the connections', the order `owners` answers in.
-    mutating func allInodes() -> [UInt32] {
+    mutating func allInodes() -> (inodes: [UInt32], uids: [UInt32]) {
         inodes.append(contentsOf: tcpListenerInodes)
         inodes.append(contentsOf: udpListenerInodes)
+        uids.append(contentsOf: tcpListeners.map(\.uid))
+        uids.append(contentsOf: udpListeners.map(\.uid))
         tcpListenerInodes = []
         udpListenerInodes = []
-        return inodes
+        return (inodes, uids)
     }
 }

@@ -58,8 +58,8 @@ public struct SocketsCollector: Collector {
         }
         collectUnix(into: &metrics, report: &report)
 
-        let inodes = tally.allInodes()
-        let attribution = owners.attribute(inodes, scan: scan)
+        let (inodes, uids) = tally.allInodes()
+        let attribution = owners.attribute(inodes, uids: uids, scan: scan)
         AttributionWriter(tally: tally, inodes: inodes, attribution: attribution, options: options)
             .write(into: &metrics)
     }

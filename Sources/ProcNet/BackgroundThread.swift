@@ -26,11 +26,14 @@ final class BackgroundThread<Result>: @unchecked Sendable {
         }
     }
 
+    /// Waits for the work and hands over its result (once: the thread keeps no reference, so
+    /// the caller can mutate a large result in place without a copy).
     func join() -> Result {
         if let thread {
             pthread_join(thread, nil)
             self.thread = nil
         }
+        defer { result = nil }
         return result!
     }
 }

@@ -3,13 +3,21 @@ struct OwnerCache {
     struct Process {
         var startTime: UInt64
         var comm: String
-        /// fd → socket inode; 0 for a descriptor that is not a socket.
-        var descriptors: [Int32: UInt32]
+        var uid: UInt32
+        /// Open descriptors when listed (0 when the kernel does not say).
+        var descriptorCount: Int
+        /// fd → socket inode, for the descriptors that are sockets.
+        var sockets: [Int32: UInt32]
+        /// Not listed this scan: same start time and descriptor count as last time.
+        var reused: Bool
     }
 
-    /// The lowest pid holding an inode, and whether the last dump contained that inode.
+    /// The lowest pid holding an inode (and through which fd), whether the answer came from
+    /// the cache (`trusted`) and whether the inode is in this scrape's dump.
     struct Owner {
         var pid: Int32
+        var fd: Int32
+        var trusted: Bool
         var inDump: Bool
     }
 
@@ -19,7 +27,9 @@ struct OwnerCache {
     var unowned: Set<UInt32> = []
     var complete = true
 
-    /// Lists every process's descriptors, reading the links of those `previous` does not know.
+    /// Lists the processes' descriptors and reads the links of those the cache cannot answer
+    /// for. A process with the same start time and descriptor count as last time is not
+    /// listed at all; `resolve` catches what that misses (see `relistReused`).
     static func scan(procfs: String, previous: OwnerCache) -> OwnerCache {
         var next = OwnerCache()
         next.unowned = previous.unowned
@@ -29,59 +39,118 @@ struct OwnerCache {
         for pid in ProcessDirectory.pids(procfs: procfs) {
             let base = procfs + "/" + String(pid)
             guard let length = ProcessDirectory.readSmall(base + "/stat", into: &statBuffer),
-                  let stat = ProcessStat.parse(statBuffer, length: length) else { continue }
+                  let stat = ProcessStat.parse(statBuffer, length: length),
+                  let (count, uid) = ProcessDirectory.descriptorCount(base + "/fd") else { continue }
             var known = previous.processes[pid]
             if known?.startTime != stat.startTime { known = nil }
-            var descriptors: [Int32: UInt32] = [:]
-            descriptors.reserveCapacity(known?.descriptors.count ?? 16)
-            do {
-                try ProcessDirectory.forEachDescriptor(base + "/fd") { fd, readTarget in
-                    // A cached socket that left the dump may be a closed fd reused: read it again.
-                    if let cached = known?.descriptors[fd], cached == 0 || previous.owners[cached]?.inDump == true {
-                        descriptors[fd] = cached
-                    } else if let inode = readTarget() {
-                        descriptors[fd] = inode
-                    }
+            if let known, count > 0, known.descriptorCount == count {
+                for (fd, inode) in known.sockets {
+                    next.addOwner(inode, pid: pid, fd: fd, trusted: previous.owners[inode]?.inDump == true)
                 }
-            } catch .denied {
-                next.complete = false
-                continue
-            } catch {
+                next.processes[pid] = Process(startTime: stat.startTime, comm: stat.comm, uid: uid,
+                                              descriptorCount: count, sockets: known.sockets, reused: true)
                 continue
             }
-            next.processes[pid] = Process(startTime: stat.startTime, comm: stat.comm, descriptors: descriptors)
-            next.addOwner(pid, descriptors)
+            guard let sockets = next.list(base + "/fd", pid: pid, known: known, previous: previous) else { continue }
+            next.processes[pid] = Process(startTime: stat.startTime, comm: stat.comm, uid: uid,
+                                          descriptorCount: count, sockets: sockets, reused: false)
         }
         return next
     }
 
-    private mutating func addOwner(_ pid: Int32, _ descriptors: [Int32: UInt32]) {
-        for inode in descriptors.values where inode != 0 {
-            if let index = owners.index(forKey: inode) {
-                if pid < owners.values[index].pid { owners.values[index].pid = pid }
-            } else {
-                owners[inode] = Owner(pid: pid, inDump: false)
+    /// Lists one process's descriptors: a cached socket still in the previous dump is taken as
+    /// it was; anything else is read. nil when the process vanished or cannot be read.
+    private mutating func list(_ directory: String, pid: Int32, known: Process?,
+                               previous: OwnerCache) -> [Int32: UInt32]? {
+        var sockets: [Int32: UInt32] = [:]
+        sockets.reserveCapacity(known?.sockets.count ?? 8)
+        do {
+            try ProcessDirectory.forEachDescriptor(directory) { fd, readTarget in
+                if let cached = known?.sockets[fd], previous.owners[cached]?.inDump == true {
+                    sockets[fd] = cached
+                    addOwner(cached, pid: pid, fd: fd, trusted: true)
+                } else if let inode = readTarget(), inode != 0 {
+                    sockets[fd] = inode
+                    addOwner(inode, pid: pid, fd: fd, trusted: false)
+                }
             }
+        } catch .denied {
+            complete = false
+            return nil
+        } catch {
+            return nil
+        }
+        return sockets
+    }
+
+    private mutating func addOwner(_ inode: UInt32, pid: Int32, fd: Int32, trusted: Bool) {
+        if let index = owners.index(forKey: inode) {
+            if pid < owners.values[index].pid {
+                owners.values[index] = Owner(pid: pid, fd: fd, trusted: trusted, inDump: false)
+            }
+        } else {
+            owners[inode] = Owner(pid: pid, fd: fd, trusted: trusted, inDump: false)
         }
     }
 
-    /// The owner of each dumped inode, -1 for none; marks the inodes seen in this dump.
-    mutating func resolve(_ inodes: [UInt32]) -> [Int32] {
-        var result = [Int32](repeating: -1, count: inodes.count)
-        for (position, inode) in inodes.enumerated() where inode != 0 {
+    /// Fills in the owner of each dumped inode still unknown (-1); marks the inodes seen.
+    mutating func resolve(_ inodes: [UInt32], into result: inout [Int32]) {
+        for (position, inode) in inodes.enumerated() where inode != 0 && result[position] < 0 {
             guard let index = owners.index(forKey: inode) else { continue }
             owners.values[index].inDump = true
             result[position] = owners.values[index].pid
         }
-        return result
     }
 
-    /// True when a socket with an inode has no owner and had one, or did not exist, last time.
-    func hasNewUnownedSockets(_ inodes: [UInt32], _ resolved: [Int32]) -> Bool {
-        for (position, inode) in inodes.enumerated() where inode != 0 && resolved[position] < 0 {
-            if !unowned.contains(inode) { return true }
+    /// Reads again the descriptors whose cached socket has left the dump: the number may have
+    /// been reused for a socket that is in it. Returns whether any descriptor changed.
+    mutating func refreshDeparted(procfs: String) -> Bool {
+        var departed: [(inode: UInt32, owner: Owner)] = []
+        for (inode, owner) in owners where owner.trusted && !owner.inDump {
+            departed.append((inode, owner))
         }
-        return false
+        var changed = false
+        for (inode, owner) in departed {
+            let path = procfs + "/" + String(owner.pid) + "/fd/" + String(owner.fd)
+            let target = ProcFile.readLink(path).map { link in
+                link.withUnsafeBufferPointer { bytes in
+                    bytes.withMemoryRebound(to: CChar.self) { ProcessDirectory.socketInode($0, count: $0.count) }
+                }
+            } ?? 0
+            guard target != inode else { continue }
+            changed = true
+            owners[inode] = nil
+            processes[owner.pid]?.sockets[owner.fd] = target == 0 ? nil : target
+            if target != 0 { addOwner(target, pid: owner.pid, fd: owner.fd, trusted: false) }
+        }
+        return changed
+    }
+
+    /// The uids of sockets that have an inode but no owner and had one (or did not exist) last
+    /// scrape: a process that was not listed may have opened them on a new descriptor.
+    func newlyUnownedUIDs(_ inodes: [UInt32], _ uids: [UInt32], _ resolved: [Int32]) -> Set<UInt32> {
+        var found: Set<UInt32> = []
+        for (position, inode) in inodes.enumerated()
+        where inode != 0 && resolved[position] < 0 && !unowned.contains(inode) {
+            found.insert(uids[position])
+        }
+        return found
+    }
+
+    /// Lists the processes that were not listed this scan and run as one of `uids`.
+    mutating func relistReused(procfs: String, uids: Set<UInt32>) {
+        let candidates = processes.filter { $0.value.reused && uids.contains($0.value.uid) }
+        for (pid, process) in candidates {
+            for inode in process.sockets.values where owners[inode]?.pid == pid { owners[inode] = nil }
+            let directory = procfs + "/" + String(pid) + "/fd"
+            let previous = OwnerCache()
+            if let sockets = list(directory, pid: pid, known: nil, previous: previous) {
+                processes[pid]?.sockets = sockets
+                processes[pid]?.reused = false
+            } else {
+                processes[pid] = nil
+            }
+        }
     }
 
     mutating func rememberUnowned(_ inodes: [UInt32], _ resolved: [Int32]) {
@@ -89,28 +158,6 @@ struct OwnerCache {
         for (position, inode) in inodes.enumerated() where inode != 0 && resolved[position] < 0 {
             unowned.insert(inode)
         }
-    }
-
-    /// Reads again every cached descriptor that is not a socket of this dump (the slow path,
-    /// taken only when a new socket has no owner), then rebuilds the owner map.
-    mutating func recheckDescriptors(procfs: String) {
-        let seen = owners.filter { $0.value.inDump }
-        for (pid, process) in processes {
-            var descriptors = process.descriptors
-            for (fd, inode) in process.descriptors where inode == 0 || seen[inode] == nil {
-                let path = procfs + "/" + String(pid) + "/fd/" + String(fd)
-                if let target = ProcFile.readLink(path) {
-                    descriptors[fd] = target.withUnsafeBufferPointer { bytes in
-                        bytes.withMemoryRebound(to: CChar.self) { ProcessDirectory.socketInode($0, count: $0.count) }
-                    }
-                } else {
-                    descriptors[fd] = nil
-                }
-            }
-            processes[pid]?.descriptors = descriptors
-        }
-        owners = [:]
-        for (pid, process) in processes { addOwner(pid, process.descriptors) }
     }
 
     /// comm of every process scanned (owners are among them).

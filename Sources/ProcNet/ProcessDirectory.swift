@@ -30,6 +30,14 @@ enum ProcessDirectory {
         return count > 0 ? count : nil
     }
 
+    /// The number of open descriptors (the st_size of /proc/<pid>/fd, Linux 6.2 and later;
+    /// 0 before) and the process's effective uid (the directory's owner).
+    static func descriptorCount(_ directory: String) -> (count: Int, uid: UInt32)? {
+        var info = stat()
+        guard stat(directory, &info) == 0 else { return nil }
+        return (Int(info.st_size), info.st_uid)
+    }
+
     enum ListingFailure: Error {
         /// The process exited (or never was): skipped silently.
         case vanished

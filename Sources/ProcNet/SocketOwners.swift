@@ -6,9 +6,15 @@ import Synchronization
 /// Reading every descriptor's link on every scrape is what makes `ss -tanp` slow, so the
 /// answers are cached per (pid, fd) and only descriptors not seen before are read. An entry is
 /// dropped when its process's start time changes (the pid was reused) or when its socket
-/// disappears from the socket dump (the fd was closed and perhaps reused). A fd reused between
-/// two scrapes for another socket, while the old socket lives on elsewhere, shows up as a
-/// socket nobody owns: then the cached descriptors are read again before answering.
+/// disappears from the socket dump (the fd was closed and perhaps reused): such descriptors are
+/// read again before the scrape answers.
+///
+/// Listing a big fd table costs the kernel about as much as dumping its sockets, so a process
+/// whose start time and descriptor count (the size of /proc/<pid>/fd) are unchanged is not
+/// listed at all. What that can miss, a descriptor closed and another opened, shows up as a
+/// socket with no owner that was not there last scrape; then the unlisted processes of that
+/// socket's uid are listed before answering. One case waits a scrape: a descriptor reused while
+/// its old socket lives on in another process that owns it too.
 ///
 /// Shared by concurrent scrapes: a scrape takes the cache out of the lock and puts its
 /// successor back, so a concurrent scrape simply starts cold.
@@ -32,17 +38,22 @@ public final class SocketOwners: Sendable {
         return SocketOwnerScan(BackgroundThread { OwnerCache.scan(procfs: procfs, previous: previous) })
     }
 
-    /// The owning pid of every inode in `inodes` (same order), -1 when none.
-    public func attribute(_ inodes: [UInt32], scan: SocketOwnerScan) -> SocketAttribution {
+    /// The owning pid of every inode in `inodes` (same order), -1 when none. `uids` are the
+    /// sockets' owners as the dump reports them, which narrows the search for new sockets.
+    public func attribute(_ inodes: [UInt32], uids: [UInt32], scan: SocketOwnerScan) -> SocketAttribution {
         var cache = scan.thread.join()
-        var owners = cache.resolve(inodes)
-        if cache.hasNewUnownedSockets(inodes, owners) {
-            cache.recheckDescriptors(procfs: procfs)
-            owners = cache.resolve(inodes)
+        var owners = [Int32](repeating: -1, count: inodes.count)
+        cache.resolve(inodes, into: &owners)
+        if cache.refreshDeparted(procfs: procfs) {
+            cache.resolve(inodes, into: &owners)
+        }
+        let newUIDs = cache.newlyUnownedUIDs(inodes, uids, owners)
+        if !newUIDs.isEmpty {
+            cache.relistReused(procfs: procfs, uids: newUIDs)
+            cache.resolve(inodes, into: &owners)
         }
         cache.rememberUnowned(inodes, owners)
-        let names = cache.names
-        let attribution = SocketAttribution(owners: owners, names: names, complete: cache.complete)
+        let attribution = SocketAttribution(owners: owners, names: cache.names, complete: cache.complete)
         state.withLock { $0 = cache }
         return attribution
     }
