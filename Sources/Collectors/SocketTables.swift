@@ -19,9 +19,6 @@ struct SocketTables {
     /// The /proc/net/tcp* bytes, read once and parsed twice (listeners, then the rest).
     private var procTCP: [SocketFamily: [UInt8]] = [:]
 
-    /// True when this scrape's sockets came from netlink.
-    var usesNetlink: Bool { session != nil }
-
     init(source: SocketSource, paths: ProcPaths, report: inout CollectorReport) {
         self.paths = paths
         self.mayFallBack = source == .auto
@@ -33,12 +30,13 @@ struct SocketTables {
         }
     }
 
-    /// Visits the TCP sockets of `family` that listen (`listening`) or that do not.
+    /// Visits the TCP sockets of `family` that listen (`listening`) or that do not; the flag
+    /// handed with each socket says whether it came from netlink (which knows a listener's backlog).
     mutating func visitTCP(_ family: SocketFamily, listening: Bool, report: inout CollectorReport,
-                           _ body: (InetSocket) -> Void) {
+                           _ body: (InetSocket, Bool) -> Void) {
         if let session {
             let states = listening ? SockDiagSession.listenState : SockDiagSession.allButListen
-            if dump(session, .tcp, family, states: states, report: &report, body) { return }
+            if dump(session, .tcp, family, states: states, report: &report, { body($0, true) }) { return }
         }
         if procTCP[family] == nil {
             procTCP[family] = readTable(family.procTable("tcp"), family, report: &report) ?? []
@@ -46,7 +44,7 @@ struct SocketTables {
         let path = paths.proc(family.procTable("tcp"))
         let listen = TCPState.listen.rawValue
         report.record(InetSocketTable.parse(procTCP[family]!) { socket in
-            if (socket.state == listen) == listening { body(socket) }
+            if (socket.state == listen) == listening { body(socket, false) }
         }, path: path)
     }
 

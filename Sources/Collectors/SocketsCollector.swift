@@ -38,16 +38,15 @@ public struct SocketsCollector: Collector {
                                   wellKnown: options.wellKnownPorts)
         var tally = ConnectionTally(ports: ports, peerScope: options.peerScope, withUser: options.withUser)
         var states = [SocketFamily: TCPStateTally]()
-        let backlogKnown = tables.usesNetlink
         for family in SocketFamily.allCases {
-            tables.visitTCP(family, listening: true, report: &report) { socket in
+            tables.visitTCP(family, listening: true, report: &report) { socket, fromNetlink in
                 states[family, default: TCPStateTally()].add(socket)
-                tally.addListener(socket, backlogKnown: backlogKnown)
+                tally.addListener(socket, backlogKnown: fromNetlink)
             }
         }
         for family in SocketFamily.allCases {
             var familyStates = states[family] ?? TCPStateTally()
-            tables.visitTCP(family, listening: false, report: &report) { socket in
+            tables.visitTCP(family, listening: false, report: &report) { socket, _ in
                 familyStates.add(socket)
                 tally.addConnection(socket)
             }

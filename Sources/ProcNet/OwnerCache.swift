@@ -29,44 +29,55 @@ struct OwnerCache {
 
     /// Lists the processes' descriptors and reads the links of those the cache cannot answer
     /// for. A process with the same start time and descriptor count as last time is not
-    /// listed at all; `resolve` catches what that misses (see `relistReused`).
-    static func scan(procfs: String, previous: OwnerCache) -> OwnerCache {
-        var next = OwnerCache()
-        next.unowned = previous.unowned
-        next.processes.reserveCapacity(previous.processes.count)
-        next.owners.reserveCapacity(previous.owners.count)
+    /// listed at all; `resolve` catches what that misses (see `relistReused`). The owner map is
+    /// updated in place, only for the processes that changed.
+    static func scan(procfs: String, previous: consuming OwnerCache) -> OwnerCache {
+        var next = previous
+        // Each answer is now about the previous dump: to be trusted when the socket was in it.
+        for index in next.owners.indices {
+            next.owners.values[index].trusted = next.owners.values[index].inDump
+            next.owners.values[index].inDump = false
+        }
+        next.complete = true
+        let old = next.processes
+        next.processes = [:]
+        next.processes.reserveCapacity(old.count)
         var statBuffer = [UInt8](repeating: 0, count: 1024)
         for pid in ProcessDirectory.pids(procfs: procfs) {
             let base = procfs + "/" + String(pid)
             guard let length = ProcessDirectory.readSmall(base + "/stat", into: &statBuffer),
                   let stat = ProcessStat.parse(statBuffer, length: length),
                   let (count, uid) = ProcessDirectory.descriptorCount(base + "/fd") else { continue }
-            var known = previous.processes[pid]
+            var known = old[pid]
             if known?.startTime != stat.startTime { known = nil }
-            if let known, count > 0, known.descriptorCount == count {
-                for (fd, inode) in known.sockets {
-                    next.addOwner(inode, pid: pid, fd: fd, trusted: previous.owners[inode]?.inDump == true)
-                }
-                next.processes[pid] = Process(startTime: stat.startTime, comm: stat.comm, uid: uid,
-                                              descriptorCount: count, sockets: known.sockets, reused: true)
+            if var known, count > 0, known.descriptorCount == count {
+                known.reused = true
+                next.processes[pid] = known
                 continue
             }
-            guard let sockets = next.list(base + "/fd", pid: pid, known: known, previous: previous) else { continue }
+            guard let sockets = next.list(base + "/fd", pid: pid, known: known) else { continue }
             next.processes[pid] = Process(startTime: stat.startTime, comm: stat.comm, uid: uid,
                                           descriptorCount: count, sockets: sockets, reused: false)
+        }
+        // Forget what vanished: processes gone (or not readable now) and closed descriptors.
+        for (pid, process) in old {
+            let now = next.processes[pid]
+            if now?.reused == true { continue }
+            for (fd, inode) in process.sockets where now?.sockets[fd] != inode {
+                next.removeOwner(inode, pid: pid)
+            }
         }
         return next
     }
 
-    /// Lists one process's descriptors: a cached socket still in the previous dump is taken as
-    /// it was; anything else is read. nil when the process vanished or cannot be read.
-    private mutating func list(_ directory: String, pid: Int32, known: Process?,
-                               previous: OwnerCache) -> [Int32: UInt32]? {
+    /// Lists one process's descriptors: a cached socket that was in the previous dump is taken
+    /// as it was; anything else is read. nil when the process vanished or cannot be read.
+    private mutating func list(_ directory: String, pid: Int32, known: Process?) -> [Int32: UInt32]? {
         var sockets: [Int32: UInt32] = [:]
         sockets.reserveCapacity(known?.sockets.count ?? 8)
         do {
             try ProcessDirectory.forEachDescriptor(directory) { fd, readTarget in
-                if let cached = known?.sockets[fd], previous.owners[cached]?.inDump == true {
+                if let cached = known?.sockets[fd], owners[cached]?.trusted == true {
                     sockets[fd] = cached
                     addOwner(cached, pid: pid, fd: fd, trusted: true)
                 } else if let inode = readTarget(), inode != 0 {
@@ -85,11 +96,17 @@ struct OwnerCache {
 
     private mutating func addOwner(_ inode: UInt32, pid: Int32, fd: Int32, trusted: Bool) {
         if let index = owners.index(forKey: inode) {
-            if pid < owners.values[index].pid {
+            if pid <= owners.values[index].pid {
                 owners.values[index] = Owner(pid: pid, fd: fd, trusted: trusted, inDump: false)
             }
         } else {
             owners[inode] = Owner(pid: pid, fd: fd, trusted: trusted, inDump: false)
+        }
+    }
+
+    private mutating func removeOwner(_ inode: UInt32, pid: Int32) {
+        if let index = owners.index(forKey: inode), owners.values[index].pid == pid {
+            owners.remove(at: index)
         }
     }
 
@@ -141,10 +158,8 @@ struct OwnerCache {
     mutating func relistReused(procfs: String, uids: Set<UInt32>) {
         let candidates = processes.filter { $0.value.reused && uids.contains($0.value.uid) }
         for (pid, process) in candidates {
-            for inode in process.sockets.values where owners[inode]?.pid == pid { owners[inode] = nil }
-            let directory = procfs + "/" + String(pid) + "/fd"
-            let previous = OwnerCache()
-            if let sockets = list(directory, pid: pid, known: nil, previous: previous) {
+            for inode in process.sockets.values { removeOwner(inode, pid: pid) }
+            if let sockets = list(procfs + "/" + String(pid) + "/fd", pid: pid, known: nil) {
                 processes[pid]?.sockets = sockets
                 processes[pid]?.reused = false
             } else {

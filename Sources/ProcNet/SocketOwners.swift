@@ -29,13 +29,14 @@ public final class SocketOwners: Sendable {
     /// Starts scanning the fd tables on another thread; the caller dumps the sockets meanwhile
     /// and then hands the dump's inodes to `attribute`.
     public func beginScan() -> SocketOwnerScan {
-        let previous = state.withLock { cache in
-            let taken = cache ?? OwnerCache()
-            cache = nil
-            return taken
-        }
+        // Handed over through a box the thread empties, so the scan owns the only reference to
+        // the big maps and updates them in place instead of copying them.
+        let handover = Handover(state.withLock { cache in
+            defer { cache = nil }
+            return cache ?? OwnerCache()
+        })
         let procfs = self.procfs
-        return SocketOwnerScan(BackgroundThread { OwnerCache.scan(procfs: procfs, previous: previous) })
+        return SocketOwnerScan(BackgroundThread { OwnerCache.scan(procfs: procfs, previous: handover.take()) })
     }
 
     /// The owning pid of every inode in `inodes` (same order), -1 when none. `uids` are the
@@ -56,6 +57,21 @@ public final class SocketOwners: Sendable {
         let attribution = SocketAttribution(owners: owners, names: cache.names, complete: cache.complete)
         state.withLock { $0 = cache }
         return attribution
+    }
+}
+
+/// One value passed to another thread and taken out there exactly once.
+private final class Handover<Value>: @unchecked Sendable {
+    private var value: Value?
+
+    init(_ value: Value) {
+        self.value = value
+    }
+
+    func take() -> Value {
+        let taken = value!
+        value = nil
+        return taken
     }
 }
 
