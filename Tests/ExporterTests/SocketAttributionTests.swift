@@ -149,6 +149,55 @@ import TestSupport
         }
     }
 
+    /// Python holding 20 connections to itself on :40100 and two open files; when the step file
+    /// appears it closes 5 connections and both files and opens 6 new connections, which keeps
+    /// its descriptor count (12 closed, 12 opened) and lands the new sockets on the old numbers.
+    static func churner(stepFile: String) -> String {
+        """
+        import os, socket, time
+        l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        l.bind(("127.0.0.1", 40100)); l.listen(64)
+        def connect():
+            c = socket.create_connection(("127.0.0.1", 40100)); s, _ = l.accept(); return (c, s)
+        pairs = [connect() for _ in range(20)]
+        files = [open("/proc/self/stat"), open("/proc/self/status")]
+        print("ready", flush=True)
+        while not os.path.exists("\(stepFile)"): time.sleep(0.01)
+        for c, s in pairs[:5]: c.close(); s.close()
+        for f in files: f.close()
+        pairs = pairs[5:] + [connect() for _ in range(6)]
+        open("\(stepFile).done", "w").close()
+        time.sleep(300)
+        """
+    }
+
+    @Test func warmCacheFollowsClosedAndReusedDescriptors() throws {
+        try Self.farm { farm in
+            let stepFile = "/tmp/\(farm.namespace)-step"
+            defer {
+                try? FileManager.default.removeItem(atPath: stepFile)
+                try? FileManager.default.removeItem(atPath: stepFile + ".done")
+            }
+            try farm.startPython(Self.churner(stepFile: stepFile))
+            let port = try farm.startExporter()
+            let inbound = Self.connections("established", "inbound", 40100, "python3")
+            let outbound = "netstat_tcp_connections{state=\"established\",direction=\"outbound\",port=\"ephemeral\",process=\"python3\"}"
+            for _ in 0..<3 {
+                let scrape = try farm.scrape(port)
+                #expect(scrape[inbound] == 20)
+                #expect(scrape[outbound] == 20)
+            }
+            FileManager.default.createFile(atPath: stepFile, contents: nil)
+            for _ in 0..<200 where !FileManager.default.fileExists(atPath: stepFile + ".done") { usleep(10_000) }
+            for _ in 0..<3 {
+                let scrape = try farm.scrape(port)
+                #expect(scrape[inbound] == 21)
+                #expect(scrape[outbound] == 21)
+                #expect(scrape[Self.connections("established", "inbound", farm.basePort, "farm0")] == 11)
+            }
+        }
+    }
+
     @Test func processesExitingDuringScrapesDoNotFailThem() throws {
         try Self.farm { farm in
             // Children that open a listener and a connection to it, then exit at once, all the time.
