@@ -137,25 +137,28 @@ struct AttributionWriter {
         return labels
     }
 
+    /// Every attribution family with its HELP, declared so HELP and TYPE show even when empty.
+    static let families: [(name: String, help: String)] = [
+        ("netstat_tcp_connections",
+         "Non-listening TCP sockets by state, direction (inbound to a listening port, else outbound), port and owning process (netstat -anp)."),
+        ("netstat_tcp_connection_receive_queue_bytes",
+         "Bytes received but not yet read (Recv-Q), summed over the connections with these labels."),
+        ("netstat_tcp_connection_send_queue_bytes",
+         "Bytes sent but not yet acknowledged (Send-Q), summed over the connections with these labels."),
+        ("netstat_tcp_peer_connections",
+         "Non-listening TCP sockets by the scope of the remote address (loopback, private, link_local, public, or a --collector.sockets.peer-group)."),
+        ("netstat_tcp_listener_info", "Listening TCP sockets by bound address, port and process (netstat -ltnp); 1 per socket."),
+        ("netstat_tcp_listen_queue_length", "Connections waiting in the listener's accept queue (a listener's Recv-Q)."),
+        ("netstat_tcp_listen_queue_max", "The listener's accept backlog (its Send-Q in ss -ltn); netlink only."),
+        ("netstat_udp_listener_info",
+         "Bound UDP sockets without a remote peer by address, port and process (netstat -lunp); 1 per socket."),
+        ("netstat_udp_listener_receive_queue_bytes", "Bytes waiting in the receive queues of these UDP sockets (Recv-Q)."),
+    ]
+
     private func declareFamilies(into metrics: inout MetricSet) {
-        metrics.declare("netstat_tcp_connections", .gauge,
-                        help: "Non-listening TCP sockets by state, direction (inbound to a listening port, else outbound), port and owning process (netstat -anp).")
-        metrics.declare("netstat_tcp_connection_receive_queue_bytes", .gauge,
-                        help: "Bytes received but not yet read (Recv-Q), summed over the connections with these labels.")
-        metrics.declare("netstat_tcp_connection_send_queue_bytes", .gauge,
-                        help: "Bytes sent but not yet acknowledged (Send-Q), summed over the connections with these labels.")
-        metrics.declare("netstat_tcp_peer_connections", .gauge,
-                        help: "Non-listening TCP sockets by the scope of the remote address (loopback, private, link_local, public, or a --collector.sockets.peer-group).")
-        metrics.declare("netstat_tcp_listener_info", .gauge,
-                        help: "Listening TCP sockets by bound address, port and process (netstat -ltnp); 1 per socket.")
-        metrics.declare("netstat_tcp_listen_queue_length", .gauge,
-                        help: "Connections waiting in the listener's accept queue (a listener's Recv-Q).")
-        metrics.declare("netstat_tcp_listen_queue_max", .gauge,
-                        help: "The listener's accept backlog (its Send-Q in ss -ltn); netlink only.")
-        metrics.declare("netstat_udp_listener_info", .gauge,
-                        help: "Bound UDP sockets without a remote peer by address, port and process (netstat -lunp); 1 per socket.")
-        metrics.declare("netstat_udp_listener_receive_queue_bytes", .gauge,
-                        help: "Bytes waiting in the receive queues of these UDP sockets (Recv-Q).")
+        for family in AttributionWriter.families {
+            metrics.declare(family.name, .gauge, help: family.help)
+        }
     }
 }
 
