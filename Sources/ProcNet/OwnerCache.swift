@@ -22,7 +22,7 @@ struct OwnerCache {
     }
 
     var processes: [Int32: Process] = [:]
-    var owners: [UInt32: Owner] = [:]
+    var owners = InodeMap<Owner>()
     /// Inodes of the last dump that no process held (kernel sockets, fds in flight).
     var unowned: Set<UInt32> = []
     var complete = true
@@ -34,9 +34,9 @@ struct OwnerCache {
     static func scan(procfs: String, previous: consuming OwnerCache) -> OwnerCache {
         var next = previous
         // Each answer is now about the previous dump: to be trusted when the socket was in it.
-        for index in next.owners.indices {
-            next.owners.values[index].trusted = next.owners.values[index].inDump
-            next.owners.values[index].inDump = false
+        next.owners.updateAll { owner in
+            owner.trusted = owner.inDump
+            owner.inDump = false
         }
         next.complete = true
         let old = next.processes
@@ -95,9 +95,9 @@ struct OwnerCache {
     }
 
     private mutating func addOwner(_ inode: UInt32, pid: Int32, fd: Int32, trusted: Bool) {
-        if let index = owners.index(forKey: inode) {
-            if pid <= owners.values[index].pid {
-                owners.values[index] = Owner(pid: pid, fd: fd, trusted: trusted, inDump: false)
+        if let slot = owners.slot(of: inode) {
+            if pid <= owners[slot: slot].pid {
+                owners[slot: slot] = Owner(pid: pid, fd: fd, trusted: trusted, inDump: false)
             }
         } else {
             owners[inode] = Owner(pid: pid, fd: fd, trusted: trusted, inDump: false)
@@ -105,17 +105,17 @@ struct OwnerCache {
     }
 
     private mutating func removeOwner(_ inode: UInt32, pid: Int32) {
-        if let index = owners.index(forKey: inode), owners.values[index].pid == pid {
-            owners.remove(at: index)
+        if let slot = owners.slot(of: inode), owners[slot: slot].pid == pid {
+            owners[inode] = nil
         }
     }
 
     /// Fills in the owner of each dumped inode still unknown (-1); marks the inodes seen.
     mutating func resolve(_ inodes: [UInt32], into result: inout [Int32]) {
         for (position, inode) in inodes.enumerated() where inode != 0 && result[position] < 0 {
-            guard let index = owners.index(forKey: inode) else { continue }
-            owners.values[index].inDump = true
-            result[position] = owners.values[index].pid
+            guard let slot = owners.slot(of: inode) else { continue }
+            owners[slot: slot].inDump = true
+            result[position] = owners[slot: slot].pid
         }
     }
 
@@ -123,8 +123,8 @@ struct OwnerCache {
     /// been reused for a socket that is in it. Returns whether any descriptor changed.
     mutating func refreshDeparted(procfs: String) -> Bool {
         var departed: [(inode: UInt32, owner: Owner)] = []
-        for (inode, owner) in owners where owner.trusted && !owner.inDump {
-            departed.append((inode, owner))
+        owners.forEach { inode, owner in
+            if owner.trusted && !owner.inDump { departed.append((inode, owner)) }
         }
         var changed = false
         for (inode, owner) in departed {
