@@ -44,7 +44,7 @@ struct ConnectionTally {
 
     private(set) var listeningPorts = PortSet()
     private(set) var keys: [Key] = []
-    private var slotOf: [Key: UInt32] = [:]
+    private var slotOf = IntegerMap<UInt64, UInt32>(minimumCapacity: 64)
     /// Per connection, in dump order; then the TCP listeners', then the UDP listeners'.
     private(set) var inodes: [UInt32] = []
     /// The socket owner's uid per entry of `inodes`.
@@ -78,14 +78,9 @@ struct ConnectionTally {
         let port = inbound ? UInt32(socket.localPort) : ports.code(remotePort: socket.remotePort)
         let key = Key(port: port, inbound: inbound, state: state, scope: peerScope.classify(socket.remoteAddress),
                       uid: withUser ? socket.uid : 0)
-        let slot: UInt32
-        if let known = slotOf[key] {
-            slot = known
-        } else {
-            slot = UInt32(keys.count)
-            slotOf[key] = slot
-            keys.append(key)
-        }
+        let next = UInt32(keys.count)
+        let slot = slotOf[slot: slotOf.slot(of: key.raw) { next }]
+        if slot == next { keys.append(key) }
         inodes.append(UInt32(truncatingIfNeeded: socket.inode))
         uids.append(socket.uid)
         connections.append(Queues(slot: slot, receive: UInt32(clamping: socket.receiveQueue),

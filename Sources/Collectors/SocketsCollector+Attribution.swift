@@ -43,17 +43,19 @@ struct AttributionWriter {
 
     func write(into metrics: inout MetricSet) {
         // Sum connections by (label key, owner) first: a handful of entries, however many sockets.
-        var byOwner: [UInt64: Sums] = [:]
+        var byOwner = IntegerMap<UInt64, Sums>(minimumCapacity: 64)
         for (index, queues) in tally.connections.enumerated() {
+            // Never 0: the owner code is a pid (> 0), -1 or -2.
             let key = UInt64(queues.slot) << 32 | UInt64(UInt32(bitPattern: ownerCode(index)))
-            byOwner[key, default: Sums()].add(sockets: 1, receive: UInt64(queues.receive), send: UInt64(queues.send))
+            byOwner[slot: byOwner.slot(of: key) { Sums() }]
+                .add(sockets: 1, receive: UInt64(queues.receive), send: UInt64(queues.send))
         }
         let listenerBase = tally.connections.count
         let udpBase = listenerBase + tally.tcpListeners.count
 
         var processCounts: [String: UInt64] = [:]
         var portCounts: [UInt32: UInt64] = [:]
-        for (key, sums) in byOwner {
+        byOwner.forEach { key, sums in
             processCounts[ownerName(Int32(bitPattern: UInt32(truncatingIfNeeded: key))), default: 0] += sums.sockets
             let port = tally.keys[Int(key >> 32)].port
             if port != PortBucketing.ephemeral { portCounts[port, default: 0] += sums.sockets }
@@ -74,7 +76,7 @@ struct AttributionWriter {
 
         var connections: [[Label]: Sums] = [:]
         var peers: [[Label]: UInt64] = [:]
-        for (key, sums) in byOwner {
+        byOwner.forEach { key, sums in
             let labelKey = tally.keys[Int(key >> 32)]
             let direction = labelKey.inbound ? "inbound" : "outbound"
             let portLabel = port(labelKey.port)

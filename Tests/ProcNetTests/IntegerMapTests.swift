@@ -1,7 +1,7 @@
 @testable import ProcNet
 import Testing
 
-@Suite struct InodeMapTests {
+@Suite struct IntegerMapTests {
     /// Random inserts, updates and removals, checked against the standard Dictionary after
     /// every step; keys come from a small range so runs collide and removals shift entries.
     @Test func agreesWithDictionaryUnderRandomOperations() {
@@ -40,5 +40,15 @@ import Testing
         #expect(map[42] == -1042)
         #expect(map[101] == nil)
         #expect(map.count == 100)
+    }
+
+    @Test func wideKeysAndInsertingSlot() {
+        var map = IntegerMap<UInt64, String>()
+        let wide: UInt64 = 0xffff_0000_0000_0001
+        let slot = map.slot(of: wide) { "first" }
+        #expect(map.slot(of: wide) { "second" } == slot)
+        #expect(map[wide] == "first")
+        #expect(map[1] == nil)
+        #expect(map.count == 1)
     }
 }
