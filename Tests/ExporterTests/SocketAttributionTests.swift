@@ -149,6 +149,25 @@ import TestSupport
         }
     }
 
+    @Test func withoutRootOtherUsersSocketsAreUnknown() throws {
+        try Self.farm { farm in
+            let port = try farm.startExporter(wrapper: ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
+            let scrape = try farm.scrape(port)
+            #expect(scrape["netstat_sockets_attribution_complete"] == 0)
+            #expect(scrape["netstat_scrape_collector_success{collector=\"sockets\"}"] == 1)
+            for worker in 0..<4 {
+                let listenPort = farm.basePort + worker
+                #expect(scrape[Self.connections("established", "inbound", listenPort, "unknown")] == Double(Self.established[worker]))
+                #expect(scrape[Self.connections("close_wait", "inbound", listenPort, "unknown")] == Double(Self.closeWait[worker]))
+                // Orphans have no inode: nobody owns them, whoever looks.
+                #expect(scrape[Self.connections("fin_wait2", "outbound", listenPort, "-")] == Double(Self.closeWait[worker]))
+                #expect(scrape["netstat_tcp_listener_info{address=\"127.0.0.1\",port=\"\(listenPort)\",process=\"unknown\"}"] == 1)
+            }
+            // Its own descriptors it can read.
+            #expect(scrape["netstat_tcp_listener_info{address=\"127.0.0.1\",port=\"\(port)\",process=\"netstat_exporte\"}"] == 1)
+        }
+    }
+
     /// Python holding 20 connections to itself on :40100 and two open files; when the step file
     /// appears it closes 5 connections and both files and opens 6 new connections, which keeps
     /// its descriptor count (12 closed, 12 opened) and lands the new sockets on the old numbers.

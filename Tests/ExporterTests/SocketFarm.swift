@@ -82,12 +82,13 @@ final class SocketFarm {
         try startUntilReady(["python3", "-c", code])
     }
 
-    /// Starts the exporter in the namespace with `flags` and returns the port it serves on.
-    func startExporter(_ flags: [String] = []) throws -> Int {
+    /// Starts the exporter in the namespace with `flags` and returns the port it serves on;
+    /// `wrapper` runs it (e.g. setpriv to drop root).
+    func startExporter(_ flags: [String] = [], wrapper: [String] = []) throws -> Int {
         let port = basePort + 9
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = inside([SocketFarm.exporterBinary, "--web.listen-address=127.0.0.1:\(port)"] + flags)
+        process.arguments = inside(wrapper + [SocketFarm.exporterBinary, "--web.listen-address=127.0.0.1:\(port)"] + flags)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
