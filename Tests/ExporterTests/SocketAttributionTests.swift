@@ -18,13 +18,17 @@ import TestSupport
     }
 
     /// Python holding a listener on :40000 (backlog 16) with 3 connections it never accepts,
-    /// and a UDP socket bound to 127.0.0.1:40001.
+    /// each of which has sent 100 bytes nobody reads, and a UDP socket bound to 127.0.0.1:40001
+    /// holding one unread datagram.
     static let unacceptedQueue = """
         import socket, time
         l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         l.bind(("127.0.0.1", 40000)); l.listen(16)
         clients = [socket.create_connection(("127.0.0.1", 40000)) for _ in range(3)]
+        for c in clients: c.sendall(b"x" * 100)
         u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 40001))
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"datagram", ("127.0.0.1", 40001))
+        time.sleep(0.2)
         print("ready", flush=True); time.sleep(300)
         """
 
@@ -91,8 +95,15 @@ import TestSupport
             #expect(scrape[Self.connections("established", "inbound", 40000, "-")] == 3)
             // 40000 is inside the ephemeral range, so the client ends' remote port is not kept.
             #expect(scrape["netstat_tcp_connections{state=\"established\",direction=\"outbound\",port=\"ephemeral\",process=\"python3\"}"] == 3)
+            let queued = "{state=\"established\",direction=\"inbound\",port=\"40000\",process=\"-\"}"
+            #expect(scrape["netstat_tcp_connection_receive_queue_bytes" + queued] == 300)
+            #expect(scrape["netstat_tcp_connection_send_queue_bytes" + queued] == 0)
             #expect(scrape["netstat_udp_listener_info{address=\"127.0.0.1\",port=\"40001\",process=\"python3\"}"] == 1)
-            #expect(scrape["netstat_udp_listener_receive_queue_bytes{address=\"127.0.0.1\",port=\"40001\",process=\"python3\"}"] == 0)
+            // UDP's Recv-Q is the memory the queued datagrams take, as ss shows it.
+            let ssQueue = try #require(try farm.run(["ss", "-uanH", "src", "127.0.0.1:40001"])
+                .split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Double($0) })
+            #expect(ssQueue > 0)
+            #expect(scrape["netstat_udp_listener_receive_queue_bytes{address=\"127.0.0.1\",port=\"40001\",process=\"python3\"}"] == ssQueue)
         }
     }
 
@@ -131,7 +142,8 @@ import TestSupport
             var compared = 0
             for metric in ["netstat_tcp_connections", "netstat_tcp_connection_receive_queue_bytes",
                            "netstat_tcp_connection_send_queue_bytes", "netstat_tcp_peer_connections",
-                           "netstat_tcp_listener_info", "netstat_tcp_listen_queue_length", "netstat_udp_listener_info"] {
+                           "netstat_tcp_listener_info", "netstat_tcp_listen_queue_length", "netstat_udp_listener_info",
+                           "netstat_udp_listener_receive_queue_bytes"] {
                 for port in ports {
                     let fromNetlink = netlink.matching(metric, [port])
                     #expect(fromNetlink == proc.matching(metric, [port]), "\(metric) \(port)")
