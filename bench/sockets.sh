@@ -7,7 +7,7 @@
 #   REPS=20 CASES="100000:10" bash bench/sockets.sh --no-build
 #
 # Prints a table of medians over REPS runs (default 10) and the ratios the issue sets targets
-# for. Needs root (ip netns), python3, ss, curl, gcc; node_exporter is optional
+# for. Needs root (ip netns), python3, ss, curl, gcc, awk; node_exporter is optional
 # (Debian: prometheus-node-exporter). Not part of `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,7 +44,7 @@ median_ms() {
         start=$EPOCHREALTIME
         "$@" >/dev/null
         end=$EPOCHREALTIME
-        times+=("$(echo "($end - $start) * 1000" | bc -l)")
+        times+=("$(awk -v a="$start" -v b="$end" 'BEGIN {print (b - a) * 1000}')")
     done
     printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.1f", m}'
 }
