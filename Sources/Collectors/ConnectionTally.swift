@@ -7,7 +7,7 @@ import ProcNet
 struct ConnectionTally {
     /// Packs the labels known at dump time into one integer: the port code (17 bits), inbound
     /// (1), the TCP state (4), the peer scope (8) and, with --collector.sockets.user, the uid (32).
-    struct Key: Hashable {
+    struct Key {
         let raw: UInt64
 
         init(port: UInt32, inbound: Bool, state: TCPState, scope: Int, uid: UInt32) {
@@ -36,6 +36,7 @@ struct ConnectionTally {
         /// The accept backlog, which only netlink reports.
         var backlog: UInt64?
         var uid: UInt32
+        var inode: UInt32
     }
 
     let ports: PortBucketing
@@ -52,8 +53,6 @@ struct ConnectionTally {
     private(set) var connections: [Queues] = []
     private(set) var tcpListeners: [Listener] = []
     private(set) var udpListeners: [Listener] = []
-    private var tcpListenerInodes: [UInt32] = []
-    private var udpListenerInodes: [UInt32] = []
 
     init(ports: PortBucketing, peerScope: PeerScope, withUser: Bool) {
         self.ports = ports
@@ -68,8 +67,7 @@ struct ConnectionTally {
         tcpListeners.append(Listener(address: socket.localAddress, port: socket.localPort,
                                      receiveQueue: socket.receiveQueue,
                                      backlog: backlogKnown ? socket.sendQueue : nil,
-                                     uid: socket.uid))
-        tcpListenerInodes.append(UInt32(truncatingIfNeeded: socket.inode))
+                                     uid: socket.uid, inode: UInt32(truncatingIfNeeded: socket.inode)))
     }
 
     mutating func addConnection(_ socket: InetSocket) {
@@ -91,18 +89,17 @@ struct ConnectionTally {
     mutating func addUDP(_ socket: InetSocket) {
         guard socket.localPort != 0, socket.remotePort == 0 else { return }
         udpListeners.append(Listener(address: socket.localAddress, port: socket.localPort,
-                                     receiveQueue: socket.receiveQueue, backlog: nil, uid: socket.uid))
-        udpListenerInodes.append(UInt32(truncatingIfNeeded: socket.inode))
+                                     receiveQueue: socket.receiveQueue, backlog: nil, uid: socket.uid,
+                                     inode: UInt32(truncatingIfNeeded: socket.inode)))
     }
 
-    /// Moves the listeners' inodes behind the connections', the order `owners` answers in.
+    /// Appends the listeners' inodes and uids behind the connections', the order the owners
+    /// are looked up and answered in.
     mutating func allInodes() -> (inodes: [UInt32], uids: [UInt32]) {
-        inodes.append(contentsOf: tcpListenerInodes)
-        inodes.append(contentsOf: udpListenerInodes)
-        uids.append(contentsOf: tcpListeners.map(\.uid))
-        uids.append(contentsOf: udpListeners.map(\.uid))
-        tcpListenerInodes = []
-        udpListenerInodes = []
+        for listener in tcpListeners + udpListeners {
+            inodes.append(listener.inode)
+            uids.append(listener.uid)
+        }
         return (inodes, uids)
     }
 }
