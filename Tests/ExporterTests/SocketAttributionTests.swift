@@ -107,6 +107,41 @@ import TestSupport
         }
     }
 
+    /// IPv6 sockets are counted too, and a v4 client of a dual-stack listener is an IPv4-mapped
+    /// IPv6 socket on the server side, classed by its IPv4 address.
+    @Test func ipv6AndMappedPeers() throws {
+        try Self.farm { farm in
+            try farm.startPython("""
+                import socket, time
+                def serve(family, address, port, client):
+                    l = socket.socket(family); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                    if family == socket.AF_INET6: l.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+                    l.bind((address, port)); l.listen(8)
+                    pairs = []
+                    for _ in range(2):
+                        c = socket.create_connection((client, port)); s, _ = l.accept(); pairs.append((c, s))
+                    return l, pairs
+                keep = [serve(socket.AF_INET6, "::1", 30200, "::1"), serve(socket.AF_INET6, "::", 30300, "127.0.0.1")]
+                print("ready", flush=True); time.sleep(300)
+                """)
+            let port = try farm.startExporter(["--collector.sockets.peer-group=mapped=127.0.0.0/8"])
+            let scrape = try farm.scrape(port)
+            #expect(scrape[Self.connections("established", "inbound", 30200, "python3")] == 2)
+            #expect(scrape[Self.connections("established", "outbound", 30200, "python3")] == 2)
+            #expect(scrape[Self.connections("established", "inbound", 30300, "python3")] == 2)
+            #expect(scrape[Self.connections("established", "outbound", 30300, "python3")] == 2)
+            #expect(scrape["netstat_tcp_listener_info{address=\"::1\",port=\"30200\",process=\"python3\"}"] == 1)
+            #expect(scrape["netstat_tcp_listener_info{address=\"::\",port=\"30300\",process=\"python3\"}"] == 1)
+            // ::1 peers are loopback; ::ffff:127.0.0.1 and 127.0.0.1 peers fall in the IPv4 group.
+            #expect(scrape["netstat_tcp_peer_connections{scope=\"loopback\",direction=\"inbound\",port=\"30200\"}"] == 2)
+            #expect(scrape["netstat_tcp_peer_connections{scope=\"mapped\",direction=\"inbound\",port=\"30300\"}"] == 2)
+            #expect(scrape["netstat_tcp_peer_connections{scope=\"mapped\",direction=\"outbound\",port=\"30300\"}"] == 2)
+            // Six IPv6 sockets: both ends on ::1, and the two accepted ends of the mapped connections.
+            #expect(scrape["netstat_tcp_sockets{family=\"ipv6\",state=\"established\"}"] == 6)
+            #expect(scrape["netstat_tcp_sockets{family=\"ipv6\",state=\"listen\"}"] == 2)
+        }
+    }
+
     @Test func peerGroupsCapsListedPortsAndUsers() throws {
         try Self.farm { farm in
             try farm.startPython(Self.unacceptedQueue)
