@@ -21,7 +21,7 @@ OUT=bench/out
 mkdir -p "$OUT"
 
 if [[ "${1:-}" != "--no-build" ]]; then
-    swift build -c release --static-swift-stdlib >&2
+    swift build -c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs >&2
 fi
 EXPORTER=$(pwd)/.build/release/netstat_exporter
 gcc -O2 -Wall -o "$OUT/floor" bench/floor.c
