@@ -20,9 +20,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
+        // Netlink sock_diag structs and syscalls, in one small C file.
+        .target(name: "CSockDiag"),
         .target(name: "ProcNet", swiftSettings: strict),
+        .target(name: "SockDiag", dependencies: ["CSockDiag", "ProcNet"], swiftSettings: strict),
         .target(name: "Exposition", swiftSettings: strict),
-        .target(name: "Collectors", dependencies: ["ProcNet", "Exposition"], swiftSettings: strict),
+        .target(name: "Collectors", dependencies: ["ProcNet", "SockDiag", "Exposition"], swiftSettings: strict),
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "CZlib"], swiftSettings: strict),
         .target(name: "WebConfig", dependencies: ["CYAML", "CCrypt", "HTTPServer", "ProcNet"], swiftSettings: strict),
         .executableTarget(
@@ -38,6 +41,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "WebConfigTests", dependencies: ["WebConfig", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "SockDiagTests", dependencies: ["SockDiag", "ProcNet"], swiftSettings: strict),
         .testTarget(name: "ExporterTests", dependencies: ["netstat_exporter", "TestSupport"], swiftSettings: strict),
         // dashboards/: rule files, Alertmanager config and the Grafana dashboard, proven against
         // real promtool, amtool, Prometheus and Alertmanager scraping the built exporter.

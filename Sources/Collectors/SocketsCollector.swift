@@ -1,65 +1,86 @@
 import Exposition
 import ProcNet
 
-/// TCP, UDP and unix socket counts and queues (netstat -an), from /proc/net/{tcp,tcp6,udp,udp6,unix}.
+/// TCP, UDP and unix socket counts and queues (netstat -an), and who owns them (netstat -anp).
 ///
-/// The IPv4 tables and unix are required; the IPv6 tables are optional (absent when IPv6 is
+/// The inet tables come from netlink sock_diag on the live /proc, else from
+/// /proc/net/{tcp,tcp6,udp,udp6} (see `SocketTables`); unix sockets from /proc/net/unix. The
+/// IPv4 tables and unix are required; the IPv6 tables are optional (absent when IPv6 is
 /// disabled), and then only the IPv4 counts are real: the ipv6 series stay 0.
 public struct SocketsCollector: Collector {
     public static let descriptor = CollectorDescriptor(
         name: "sockets",
-        help: "TCP sockets by state and queue, UDP and unix sockets (netstat -an)."
-    ) { _, paths in
-        SocketsCollector(paths: paths)
+        help: "TCP sockets by state and queue, UDP and unix sockets (netstat -an), their owners, ports and peers (netstat -anp).",
+        flags: AttributionOptions.flags
+    ) { flags, paths throws(FlagError) in
+        SocketsCollector(paths: paths, options: try AttributionOptions(flags))
     }
 
     let paths: ProcPaths
+    let options: AttributionOptions
+    let owners: SocketOwners
 
     public init(paths: ProcPaths) {
+        self.init(paths: paths, options: AttributionOptions())
+    }
+
+    init(paths: ProcPaths, options: AttributionOptions) {
         self.paths = paths
+        self.options = options
+        self.owners = SocketOwners(procfs: paths.procfs)
     }
 
     public func collect(into metrics: inout MetricSet, report: inout CollectorReport) {
-        collectTCP(into: &metrics, report: &report)
-        collectUDP(into: &metrics, report: &report)
-        collectUnix(into: &metrics, report: &report)
-    }
-
-    /// Reads one inet table, counting its malformed rows; nil when it could not be read.
-    func readTable(_ family: SocketFamily, _ proto: String, report: inout CollectorReport,
-                   _ body: (InetSocket) -> Void) {
-        let path = paths.proc(family.procTable(proto))
-        let bytes = family == .ipv4 ? report.readRequired(path) : report.readOptional(path)
-        guard let bytes else { return }
-        report.record(InetSocketTable.parse(bytes, body), path: path)
-    }
-
-    func collectTCP(into metrics: inout MetricSet, report: inout CollectorReport) {
+        // The fd tables are read on another thread while the socket tables are dumped here.
+        let scan = owners.beginScan()
+        var tables = SocketTables(source: options.source, paths: paths, report: &report)
+        let ports = PortBucketing(ephemeralStart: AttributionOptions.ephemeralStart(paths),
+                                  wellKnown: options.wellKnownPorts)
+        var tally = ConnectionTally(ports: ports, peerScope: options.peerScope, withUser: options.withUser)
+        var states = [SocketFamily: TCPStateTally]()
         for family in SocketFamily.allCases {
-            var tally = TCPStateTally()
-            readTable(family, "tcp", report: &report) { tally.add($0) }
-            tally.write(family: family, into: &metrics)
-        }
-    }
-
-    func collectUDP(into metrics: inout MetricSet, report: inout CollectorReport) {
-        for family in SocketFamily.allCases {
-            var sockets: UInt64 = 0, receiveQueue: UInt64 = 0, drops: UInt64 = 0
-            readTable(family, "udp", report: &report) { socket in
-                sockets += 1
-                receiveQueue &+= socket.receiveQueue
-                drops &+= socket.drops ?? 0
+            tables.visitTCP(family, listening: true, report: &report) { socket, fromNetlink in
+                states[family, default: TCPStateTally()].add(socket)
+                tally.addListener(socket, backlogKnown: fromNetlink)
             }
-            let label = [Label("family", family.rawValue)]
-            metrics.gauge("netstat_udp_sockets", help: "UDP sockets open (netstat -anu).", labels: label,
-                          .unsigned(sockets))
-            metrics.gauge("netstat_udp_receive_queue_bytes",
-                          help: "Bytes waiting in the receive queues of all UDP sockets (Recv-Q).", labels: label,
-                          .unsigned(receiveQueue))
-            metrics.counter("netstat_udp_drops_total",
-                            help: "Datagrams dropped by the UDP sockets open now, summed over their lifetime (the drops column).",
-                            labels: label, .unsigned(drops))
         }
+        for family in SocketFamily.allCases {
+            var familyStates = states[family] ?? TCPStateTally()
+            tables.visitTCP(family, listening: false, report: &report) { socket, _ in
+                familyStates.add(socket)
+                tally.addConnection(socket)
+            }
+            familyStates.write(family: family, into: &metrics)
+        }
+        for family in SocketFamily.allCases {
+            collectUDP(family, tables: &tables, tally: &tally, into: &metrics, report: &report)
+        }
+        collectUnix(into: &metrics, report: &report)
+
+        let (inodes, uids) = tally.allInodes()
+        let attribution = owners.attribute(inodes, uids: uids, scan: scan)
+        AttributionWriter(tally: tally, inodes: inodes, attribution: attribution, options: options)
+            .write(into: &metrics)
+    }
+
+    func collectUDP(_ family: SocketFamily, tables: inout SocketTables, tally: inout ConnectionTally,
+                    into metrics: inout MetricSet, report: inout CollectorReport) {
+        var sockets: UInt64 = 0, receiveQueue: UInt64 = 0, drops: UInt64 = 0
+        tables.visitUDP(family, report: &report) { socket in
+            sockets += 1
+            receiveQueue &+= socket.receiveQueue
+            drops &+= socket.drops ?? 0
+            tally.addUDP(socket)
+        }
+        let label = [Label("family", family.rawValue)]
+        metrics.gauge("netstat_udp_sockets", help: "UDP sockets open (netstat -anu).", labels: label,
+                      .unsigned(sockets))
+        metrics.gauge("netstat_udp_receive_queue_bytes",
+                      help: "Bytes waiting in the receive queues of all UDP sockets (Recv-Q).", labels: label,
+                      .unsigned(receiveQueue))
+        metrics.counter("netstat_udp_drops_total",
+                        help: "Datagrams dropped by the UDP sockets open now, summed over their lifetime (the drops column).",
+                        labels: label, .unsigned(drops))
     }
 
     func collectUnix(into metrics: inout MetricSet, report: inout CollectorReport) {

@@ -47,17 +47,7 @@ public enum InetSocketTable {
             summary.skip(line: 1, "missing header line")
             return summary
         }
-        var lineNumber = 1
-        while let line = lines.next() {
-            lineNumber += 1
-            if line.isEmpty { continue }
-            if let socket = parseRow(bytes, line) {
-                summary.parsed += 1
-                body(socket)
-            } else {
-                summary.skip(line: lineNumber, "malformed socket row")
-            }
-        }
+        summary.parseRows(&lines, after: 1, malformed: "malformed socket row", { parseRow(bytes, $0) }, body)
         return summary
     }
 

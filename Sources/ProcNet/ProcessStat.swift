@@ -1,9 +1,15 @@
-/// The fields of `/proc/<pid>/stat` the Prometheus process metrics need
-/// (proc(5), "/proc/pid/stat"; kernel fs/proc/array.c, do_task_stat).
+/// The fields of `/proc/<pid>/stat` the exporter needs: the name and start time for socket
+/// attribution, CPU and memory for the `process_*` metrics (proc(5), "/proc/pid/stat"; kernel
+/// fs/proc/array.c `do_task_stat`):
 ///
-/// The second field, `(comm)`, may itself hold spaces and parentheses, so fields are counted
-/// from the last `)`. Times are in clock ticks (sysconf(_SC_CLK_TCK)), `rss` in pages.
+///     1234 (nginx: worker) S 1 1234 1234 0 -1 4194624 … 14:utime 15:stime … 22:starttime 23:vsize 24:rss …
+///
+/// `comm` is field 2, between the first "(" and the last ")" (it may itself hold spaces and
+/// parentheses), so the numbered fields are counted from the last ")". Times are in clock
+/// ticks (sysconf(_SC_CLK_TCK)); the start time tells a process from a later one that got the
+/// same pid.
 public struct ProcessStat: Sendable, Hashable {
+    public var comm: String
     /// Field 14, user-mode CPU time in clock ticks.
     public var userTicks: UInt64
     /// Field 15, kernel-mode CPU time in clock ticks.
@@ -15,8 +21,9 @@ public struct ProcessStat: Sendable, Hashable {
     /// Field 24, resident set size in pages.
     public var residentPages: UInt64
 
-    public init(userTicks: UInt64, systemTicks: UInt64, startTicks: UInt64, virtualBytes: UInt64,
-                residentPages: UInt64) {
+    public init(comm: String, userTicks: UInt64, systemTicks: UInt64, startTicks: UInt64,
+                virtualBytes: UInt64, residentPages: UInt64) {
+        self.comm = comm
         self.userTicks = userTicks
         self.systemTicks = systemTicks
         self.startTicks = startTicks
@@ -24,24 +31,25 @@ public struct ProcessStat: Sendable, Hashable {
         self.residentPages = residentPages
     }
 
-    /// Parses the one line of a stat file; nil when it is cut short or a field is not a number.
-    public static func parse(_ bytes: [UInt8]) -> ProcessStat? {
-        guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
-        let end = bytes[close...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
-        var fields = ByteFields(bytes, line: (close + 1)..<end)
-        // After `)`: field 3 (state) is the first; field N is the (N - 2)th.
-        var values: [Int: UInt64] = [:]
-        var number = 3
-        while number <= 24, let field = fields.next() {
-            if [14, 15, 22, 23, 24].contains(number) {
-                guard let value = ByteNumber.decimal(bytes, field) else { return nil }
-                values[number] = value
-            }
-            number += 1
-        }
-        guard number > 24 else { return nil }
-        return ProcessStat(userTicks: values[14]!, systemTicks: values[15]!, startTicks: values[22]!,
-                           virtualBytes: values[23]!, residentPages: values[24]!)
+    /// Parses the first `length` bytes of a stat line (all by default); nil when it is cut
+    /// short or a needed field is not a number.
+    public static func parse(_ bytes: [UInt8], length: Int? = nil) -> ProcessStat? {
+        let end = min(length ?? bytes.count, bytes.count)
+        guard let open = bytes[0..<end].firstIndex(of: UInt8(ascii: "(")),
+              let close = bytes[0..<end].lastIndex(of: UInt8(ascii: ")")), close > open else { return nil }
+        let lineEnd = bytes[close..<end].firstIndex(of: UInt8(ascii: "\n")) ?? end
+        var fields = ByteFields(bytes, line: (close + 1)..<lineEnd)
+        // Field 3 (state) is the first after ")".
+        guard fields.skip(11),
+              let user = fields.next().flatMap({ ByteNumber.decimal(bytes, $0) }),
+              let system = fields.next().flatMap({ ByteNumber.decimal(bytes, $0) }),
+              fields.skip(6),
+              let start = fields.next().flatMap({ ByteNumber.decimal(bytes, $0) }),
+              let virtual = fields.next().flatMap({ ByteNumber.decimal(bytes, $0) }),
+              let resident = fields.next().flatMap({ ByteNumber.decimal(bytes, $0) })
+        else { return nil }
+        return ProcessStat(comm: ByteNumber.text(bytes, (open + 1)..<close), userTicks: user, systemTicks: system,
+                           startTicks: start, virtualBytes: virtual, residentPages: resident)
     }
 }
 

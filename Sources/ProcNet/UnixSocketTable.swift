@@ -57,17 +57,8 @@ public enum UnixSocketTable {
             summary.skip(line: 1, "missing header line")
             return summary
         }
-        var lineNumber = 1
-        while let line = lines.next() {
-            lineNumber += 1
-            if line.isEmpty { continue }
-            if let socket = parseRow(bytes, line, hasInode: hasInode) {
-                summary.parsed += 1
-                body(socket)
-            } else {
-                summary.skip(line: lineNumber, "malformed unix socket row")
-            }
-        }
+        summary.parseRows(&lines, after: 1, malformed: "malformed unix socket row",
+                          { parseRow(bytes, $0, hasInode: hasInode) }, body)
         return summary
     }
 

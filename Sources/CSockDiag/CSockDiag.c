@@ -1,0 +1,133 @@
+#include "CSockDiag.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+
+// The layouts this file relies on (uapi; stable since Linux 3.3).
+_Static_assert(sizeof(struct nlmsghdr) == 16, "nlmsghdr is 16 bytes");
+_Static_assert(sizeof(struct inet_diag_sockid) == 48, "inet_diag_sockid is 48 bytes");
+_Static_assert(sizeof(struct inet_diag_req_v2) == 56, "inet_diag_req_v2 is 56 bytes");
+_Static_assert(sizeof(struct inet_diag_msg) == 72, "inet_diag_msg is 72 bytes");
+_Static_assert(sizeof(struct nlmsgerr) >= 20, "nlmsgerr starts with an int error and a header");
+
+int csockdiag_open(void) {
+    int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    return fd < 0 ? -errno : fd;
+}
+
+void csockdiag_close(int fd) {
+    close(fd);
+}
+
+int csockdiag_request(int fd, uint8_t family, uint8_t protocol, uint32_t states, int with_meminfo,
+                      uint32_t sequence) {
+    struct {
+        struct nlmsghdr header;
+        struct inet_diag_req_v2 request;
+    } message;
+    memset(&message, 0, sizeof message);
+    message.header.nlmsg_len = sizeof message;
+    message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    message.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    message.header.nlmsg_seq = sequence;
+    message.request.sdiag_family = family;
+    message.request.sdiag_protocol = protocol;
+    message.request.idiag_states = states;
+    if (with_meminfo) message.request.idiag_ext = 1u << (INET_DIAG_SKMEMINFO - 1);
+
+    struct sockaddr_nl kernel;
+    memset(&kernel, 0, sizeof kernel);
+    kernel.nl_family = AF_NETLINK;
+    ssize_t sent;
+    do {
+        sent = sendto(fd, &message, sizeof message, 0, (struct sockaddr *)&kernel, sizeof kernel);
+    } while (sent < 0 && errno == EINTR);
+    if (sent < 0) return -errno;
+    return sent == (ssize_t)sizeof message ? 0 : -EIO;
+}
+
+long csockdiag_receive(int fd, void *buffer, size_t capacity) {
+    ssize_t got;
+    do {
+        got = recv(fd, buffer, capacity, 0);
+    } while (got < 0 && errno == EINTR);
+    return got < 0 ? -errno : (long)got;
+}
+
+// The drop counter in an INET_DIAG_SKMEMINFO attribute, when the message carries one.
+static int find_drops(const struct nlmsghdr *header, const struct inet_diag_msg *diag, uint32_t *drops) {
+    const struct rtattr *attribute = (const struct rtattr *)(diag + 1);
+    int remaining = (int)header->nlmsg_len - NLMSG_LENGTH(sizeof *diag);
+    for (; RTA_OK(attribute, remaining); attribute = RTA_NEXT(attribute, remaining)) {
+        if (attribute->rta_type != INET_DIAG_SKMEMINFO) continue;
+        if (RTA_PAYLOAD(attribute) < (SK_MEMINFO_DROPS + 1) * sizeof(uint32_t)) return 0;
+        uint32_t values[SK_MEMINFO_DROPS + 1];
+        memcpy(values, RTA_DATA(attribute), sizeof values);
+        *drops = values[SK_MEMINFO_DROPS];
+        return 1;
+    }
+    return 0;
+}
+
+int csockdiag_decode(const void *buffer, size_t length, size_t offset, csockdiag_message *out) {
+    memset(out, 0, sizeof *out);
+    if (offset >= length || length - offset < sizeof(struct nlmsghdr)) return 0;
+    // The buffer comes from Swift with at least 4-byte alignment and netlink keeps every
+    // message 4-byte aligned (NLMSG_ALIGN), so the casts below are aligned.
+    const struct nlmsghdr *header = (const struct nlmsghdr *)((const char *)buffer + offset);
+    int remaining = (int)(length - offset);
+    if (!NLMSG_OK(header, remaining)) return 0;
+    size_t next = offset + NLMSG_ALIGN(header->nlmsg_len);
+    out->next_offset = (uint32_t)(next > length ? length : next);
+    out->sequence = header->nlmsg_seq;
+
+    if (header->nlmsg_type == NLMSG_DONE) {
+        out->kind = CSOCKDIAG_DONE;
+        return 1;
+    }
+    if (header->nlmsg_type == NLMSG_ERROR) {
+        out->kind = CSOCKDIAG_ERROR;
+        if (header->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
+            int error;
+            memcpy(&error, NLMSG_DATA(header), sizeof error);
+            out->error = -error;
+        } else {
+            out->error = EIO;
+        }
+        return 1;
+    }
+    if (header->nlmsg_type != SOCK_DIAG_BY_FAMILY) {
+        out->kind = CSOCKDIAG_OTHER;
+        return 1;
+    }
+    if (header->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) {
+        out->kind = CSOCKDIAG_TRUNCATED;
+        return 1;
+    }
+    const struct inet_diag_msg *diag = NLMSG_DATA(header);
+    out->kind = CSOCKDIAG_SOCKET;
+    out->family = diag->idiag_family;
+    out->state = diag->idiag_state;
+    out->source_port = ntohs(diag->id.idiag_sport);
+    out->destination_port = ntohs(diag->id.idiag_dport);
+    memcpy(out->source, diag->id.idiag_src, sizeof out->source);
+    memcpy(out->destination, diag->id.idiag_dst, sizeof out->destination);
+    out->uid = diag->idiag_uid;
+    out->inode = diag->idiag_inode;
+    out->receive_queue = diag->idiag_rqueue;
+    out->send_queue = diag->idiag_wqueue;
+    out->has_drops = (uint8_t)find_drops(header, diag, &out->drops);
+    return 1;
+}
+
+uint8_t csockdiag_af_inet(void) { return AF_INET; }
+uint8_t csockdiag_af_inet6(void) { return AF_INET6; }
+uint8_t csockdiag_ipproto_tcp(void) { return IPPROTO_TCP; }
+uint8_t csockdiag_ipproto_udp(void) { return IPPROTO_UDP; }

@@ -1,0 +1,67 @@
+// CSockDiag: the netlink NETLINK_SOCK_DIAG calls and structs the exporter needs, and nothing
+// else (kernel: net/ipv4/inet_diag.c; uapi: linux/inet_diag.h, linux/sock_diag.h).
+// Swift owns every buffer; these functions read or write it only during the call.
+#ifndef CSOCKDIAG_H
+#define CSOCKDIAG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// One decoded netlink message of an inet_diag dump.
+typedef struct {
+    /// Offset of the next message in the buffer; equal to the received length after the last one.
+    uint32_t next_offset;
+    /// CSOCKDIAG_SOCKET, CSOCKDIAG_DONE, CSOCKDIAG_ERROR or CSOCKDIAG_OTHER.
+    uint32_t kind;
+    /// For CSOCKDIAG_ERROR: the kernel's errno (positive), 0 for an acknowledgement.
+    int32_t error;
+    uint32_t sequence;
+    uint8_t family;
+    uint8_t state;
+    uint16_t source_port;       // host byte order
+    uint16_t destination_port;  // host byte order
+    uint8_t has_drops;
+    uint8_t padding;
+    uint32_t source[4];         // network byte order, as the kernel stores it
+    uint32_t destination[4];    // network byte order
+    uint32_t uid;
+    uint32_t inode;
+    uint32_t receive_queue;     // listeners: accept queue length
+    uint32_t send_queue;        // listeners: accept backlog (the listen() argument, capped)
+    uint32_t drops;             // SK_MEMINFO_DROPS, when has_drops
+} csockdiag_message;
+
+enum {
+    CSOCKDIAG_SOCKET = 1,
+    CSOCKDIAG_DONE = 2,
+    CSOCKDIAG_ERROR = 3,
+    CSOCKDIAG_OTHER = 4,
+    CSOCKDIAG_TRUNCATED = 5,
+};
+
+/// Opens a NETLINK_SOCK_DIAG socket (close-on-exec). Returns the fd, or -errno.
+int csockdiag_open(void);
+
+/// Closes the socket.
+void csockdiag_close(int fd);
+
+/// Sends an inet_diag_req_v2 dump request for `protocol` (IPPROTO_TCP, IPPROTO_UDP) sockets
+/// of `family` (AF_INET, AF_INET6) whose state bit is set in `states` (1 << TCP_xxx).
+/// `with_meminfo` asks for INET_DIAG_SKMEMINFO (the drop counter). Returns 0 or -errno.
+int csockdiag_request(int fd, uint8_t family, uint8_t protocol, uint32_t states, int with_meminfo,
+                      uint32_t sequence);
+
+/// Receives one datagram of the dump into `buffer`. Returns its length, 0 at EOF, or -errno.
+long csockdiag_receive(int fd, void *buffer, size_t capacity);
+
+/// Decodes the message at `offset` of the `length` received bytes into `out`.
+/// Returns 1 when a message was decoded, 0 when no whole message starts at `offset`.
+int csockdiag_decode(const void *buffer, size_t length, size_t offset, csockdiag_message *out);
+
+/// The kernel constants Swift cannot see through macros.
+uint8_t csockdiag_af_inet(void);
+uint8_t csockdiag_af_inet6(void);
+uint8_t csockdiag_ipproto_tcp(void);
+uint8_t csockdiag_ipproto_udp(void);
+
+#endif

@@ -1,0 +1,181 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Exposition
+import ProcNet
+
+/// The attribution metrics (netstat -anp): connections by state, direction, port and process,
+/// listeners, UDP listeners and peer scopes, from a tally and the owners of its sockets.
+struct AttributionWriter {
+    struct Sums {
+        var sockets: UInt64 = 0
+        var receive: UInt64 = 0
+        var send: UInt64 = 0
+
+        mutating func add(sockets: UInt64, receive: UInt64, send: UInt64) {
+            self.sockets += sockets
+            self.receive += receive
+            self.send += send
+        }
+    }
+
+    let tally: ConnectionTally
+    let inodes: [UInt32]
+    let attribution: SocketAttribution
+    let options: AttributionOptions
+
+    /// A pid, or -1 for no owner ("-"), -2 for an owner that could not be looked for ("unknown").
+    private func ownerCode(_ index: Int) -> Int32 {
+        let pid = attribution.owners[index]
+        if pid >= 0 { return pid }
+        return inodes[index] == 0 || attribution.complete ? -1 : -2
+    }
+
+    private func ownerName(_ code: Int32) -> String {
+        switch code {
+        case -1: "-"
+        case -2: "unknown"
+        default: attribution.names[code] ?? "unknown"
+        }
+    }
+
+    func write(into metrics: inout MetricSet) {
+        // Sum connections by (label key, owner) first: a handful of entries, however many sockets.
+        var byOwner = IntegerMap<UInt64, Sums>(minimumCapacity: 64)
+        for (index, queues) in tally.connections.enumerated() {
+            // Never 0: the owner code is a pid (> 0), -1 or -2.
+            let key = UInt64(queues.slot) << 32 | UInt64(UInt32(bitPattern: ownerCode(index)))
+            byOwner[slot: byOwner.slot(of: key) { Sums() }]
+                .add(sockets: 1, receive: UInt64(queues.receive), send: UInt64(queues.send))
+        }
+        let listenerBase = tally.connections.count
+        let udpBase = listenerBase + tally.tcpListeners.count
+
+        var processCounts: [String: UInt64] = [:]
+        var portCounts: [UInt32: UInt64] = [:]
+        byOwner.forEach { key, sums in
+            processCounts[ownerName(Int32(bitPattern: UInt32(truncatingIfNeeded: key))), default: 0] += sums.sockets
+            let port = tally.keys[Int(key >> 32)].port
+            if port != PortBucketing.ephemeral { portCounts[port, default: 0] += sums.sockets }
+        }
+        for index in listenerBase..<inodes.count { processCounts[ownerName(ownerCode(index)), default: 0] += 1 }
+        processCounts["-"] = nil
+        processCounts["unknown"] = nil
+        let keptProcesses = PortBucketing.kept(processCounts, limit: options.maxProcesses)
+        let keptPorts = PortBucketing.kept(portCounts, limit: options.maxPorts)
+        func process(_ code: Int32) -> String {
+            let name = ownerName(code)
+            return code < 0 || keptProcesses.contains(name) ? name : "other"
+        }
+        func port(_ code: UInt32) -> String {
+            code == PortBucketing.ephemeral || keptPorts.contains(code) ? PortBucketing.label(code) : "other"
+        }
+        var users = UserNames()
+
+        var connections: [[Label]: Sums] = [:]
+        var peers: [[Label]: UInt64] = [:]
+        byOwner.forEach { key, sums in
+            let labelKey = tally.keys[Int(key >> 32)]
+            let direction = labelKey.inbound ? "inbound" : "outbound"
+            let portLabel = port(labelKey.port)
+            var labels = [Label("state", labelKey.state.description), Label("direction", direction),
+                          Label("port", portLabel),
+                          Label("process", process(Int32(bitPattern: UInt32(truncatingIfNeeded: key))))]
+            if options.withUser { labels.append(Label("user", users.name(labelKey.uid))) }
+            connections[labels, default: Sums()].add(sockets: sums.sockets, receive: sums.receive, send: sums.send)
+            if labelKey.scope != PeerScope.none {
+                let peerLabels = [Label("scope", options.peerScope.names[labelKey.scope]),
+                                  Label("direction", direction), Label("port", portLabel)]
+                peers[peerLabels, default: 0] += sums.sockets
+            }
+        }
+        declareFamilies(into: &metrics)
+        for (labels, sums) in connections {
+            metrics.gauge("netstat_tcp_connections", help: "", labels: labels, .unsigned(sums.sockets))
+            metrics.gauge("netstat_tcp_connection_receive_queue_bytes", help: "", labels: labels, .unsigned(sums.receive))
+            metrics.gauge("netstat_tcp_connection_send_queue_bytes", help: "", labels: labels, .unsigned(sums.send))
+        }
+        for (labels, count) in peers {
+            metrics.gauge("netstat_tcp_peer_connections", help: "", labels: labels, .unsigned(count))
+        }
+
+        var listeners: [[Label]: (count: UInt64, queue: UInt64, backlog: UInt64?)] = [:]
+        for (offset, listener) in tally.tcpListeners.enumerated() {
+            let labels = listenerLabels(listener, process(ownerCode(listenerBase + offset)), &users)
+            var entry = listeners[labels] ?? (0, 0, nil)
+            entry.count += 1
+            entry.queue += listener.receiveQueue
+            if let backlog = listener.backlog { entry.backlog = (entry.backlog ?? 0) + backlog }
+            listeners[labels] = entry
+        }
+        for (labels, entry) in listeners {
+            metrics.gauge("netstat_tcp_listener_info", help: "", labels: labels, .unsigned(entry.count))
+            metrics.gauge("netstat_tcp_listen_queue_length", help: "", labels: labels, .unsigned(entry.queue))
+            if let backlog = entry.backlog {
+                metrics.gauge("netstat_tcp_listen_queue_max", help: "", labels: labels, .unsigned(backlog))
+            }
+        }
+        var udp: [[Label]: Sums] = [:]
+        for (offset, listener) in tally.udpListeners.enumerated() {
+            let labels = listenerLabels(listener, process(ownerCode(udpBase + offset)), &users)
+            udp[labels, default: Sums()].add(sockets: 1, receive: listener.receiveQueue, send: 0)
+        }
+        for (labels, sums) in udp {
+            metrics.gauge("netstat_udp_listener_info", help: "", labels: labels, .unsigned(sums.sockets))
+            metrics.gauge("netstat_udp_listener_receive_queue_bytes", help: "", labels: labels, .unsigned(sums.receive))
+        }
+        metrics.gauge("netstat_sockets_attribution_complete",
+                      help: "1 when every process's fd table could be read to find socket owners, 0 when some were unreadable (their sockets show as process=\"unknown\").",
+                      .unsigned(attribution.complete ? 1 : 0))
+    }
+
+    private func listenerLabels(_ listener: ConnectionTally.Listener, _ process: String,
+                                _ users: inout UserNames) -> [Label] {
+        var labels = [Label("address", listener.address.description), Label("port", String(listener.port)),
+                      Label("process", process)]
+        if options.withUser { labels.append(Label("user", users.name(listener.uid))) }
+        return labels
+    }
+
+    /// Every attribution family with its HELP, declared so HELP and TYPE show even when empty.
+    static let families: [(name: String, help: String)] = [
+        ("netstat_tcp_connections",
+         "Non-listening TCP sockets by state, direction (inbound to a listening port, else outbound), port and owning process (netstat -anp)."),
+        ("netstat_tcp_connection_receive_queue_bytes",
+         "Bytes received but not yet read (Recv-Q), summed over the connections with these labels."),
+        ("netstat_tcp_connection_send_queue_bytes",
+         "Bytes sent but not yet acknowledged (Send-Q), summed over the connections with these labels."),
+        ("netstat_tcp_peer_connections",
+         "Non-listening TCP sockets by the scope of the remote address (loopback, private, link_local, public, or a --collector.sockets.peer-group)."),
+        ("netstat_tcp_listener_info", "Listening TCP sockets by bound address, port and process (netstat -ltnp); 1 per socket."),
+        ("netstat_tcp_listen_queue_length", "Connections waiting in the listener's accept queue (a listener's Recv-Q)."),
+        ("netstat_tcp_listen_queue_max", "The listener's accept backlog (its Send-Q in ss -ltn); netlink only."),
+        ("netstat_udp_listener_info",
+         "Bound UDP sockets without a remote peer by address, port and process (netstat -lunp); 1 per socket."),
+        ("netstat_udp_listener_receive_queue_bytes", "Bytes waiting in the receive queues of these UDP sockets (Recv-Q)."),
+    ]
+
+    private func declareFamilies(into metrics: inout MetricSet) {
+        for family in AttributionWriter.families {
+            metrics.declare(family.name, .gauge, help: family.help)
+        }
+    }
+}
+
+/// uid → user name from the password database, the number when the uid has no name.
+struct UserNames {
+    private var known: [UInt32: String] = [:]
+
+    mutating func name(_ uid: UInt32) -> String {
+        if let name = known[uid] { return name }
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let status = getpwuid_r(uid, &entry, &buffer, buffer.count, &result)
+        let name = status == 0 && result != nil ? String(cString: entry.pw_name) : String(uid)
+        known[uid] = name
+        return name
+    }
+}

@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Runs one piece of work on its own POSIX thread so it overlaps with the caller's work (the fd
+/// scan beside the netlink dump). Dispatch would do too, but pulls its worker pool into an
+/// exporter that otherwise never needs one. `join` waits and returns the result.
+final class BackgroundThread<Result>: @unchecked Sendable {
+    // Written by the thread before it ends, read after pthread_join: the join orders the two.
+    private var result: Result?
+    private let work: () -> Result
+    private var thread: pthread_t?
+
+    init(_ work: @escaping () -> Result) {
+        self.work = work
+        let box = Unmanaged.passRetained(ThreadEntry { [self] in self.result = self.work() })
+        var handle = pthread_t()
+        if pthread_create(&handle, nil, threadMain, box.toOpaque()) == 0 {
+            thread = handle
+        } else {
+            // No thread to be had: run the work here instead of failing the scrape.
+            box.release()
+            result = work()
+        }
+    }
+
+    /// Waits for the work and hands over its result (once: the thread keeps no reference, so
+    /// the caller can mutate a large result in place without a copy).
+    func join() -> Result {
+        if let thread {
+            pthread_join(thread, nil)
+            self.thread = nil
+        }
+        defer { result = nil }
+        return result!
+    }
+}
+
+/// The type-erased body a thread runs; a C entry point cannot capture the generic `Result`.
+private final class ThreadEntry {
+    let run: () -> Void
+    init(_ run: @escaping () -> Void) { self.run = run }
+}
+
+private func threadMain(_ context: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+    let entry = Unmanaged<ThreadEntry>.fromOpaque(context!).takeRetainedValue()
+    entry.run()
+    return nil
+}

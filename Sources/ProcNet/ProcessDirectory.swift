@@ -1,0 +1,110 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The system calls of the fd scan, each wrapped once: listing /proc for pids, reading a
+/// small file into a reused buffer, and walking /proc/<pid>/fd with readlinkat, so the hot
+/// path makes no String per descriptor.
+enum ProcessDirectory {
+    /// Every numeric entry of `procfs` (the thread-group ids; threads are not listed).
+    static func pids(procfs: String) -> [Int32] {
+        guard let dir = opendir(procfs) else { return [] }
+        defer { closedir(dir) }
+        var pids: [Int32] = []
+        while let entry = readdir(dir) {
+            if let pid = number(entry) { pids.append(pid) }
+        }
+        return pids
+    }
+
+    /// Reads up to `buffer.count` bytes of a file; the count, or nil when it cannot be opened.
+    static func readSmall(_ path: String, into buffer: inout [UInt8]) -> Int? {
+        let fd = Errno.retryingOnInterrupt { open(path, O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let count = buffer.withUnsafeMutableBytes { raw in
+            Errno.retryingOnInterrupt { read(fd, raw.baseAddress, raw.count) }
+        }
+        return count > 0 ? count : nil
+    }
+
+    /// The number of open descriptors (the st_size of /proc/<pid>/fd, Linux 6.2 and later;
+    /// 0 before) and the process's effective uid (the directory's owner).
+    static func descriptorCount(_ directory: String) -> (count: Int, uid: UInt32)? {
+        var info = stat()
+        guard stat(directory, &info) == 0 else { return nil }
+        return (Int(info.st_size), info.st_uid)
+    }
+
+    enum ListingFailure: Error {
+        /// The process exited (or never was): skipped silently.
+        case vanished
+        /// Permission denied: another user's process, without CAP_SYS_PTRACE.
+        case denied
+    }
+
+    /// Calls `body(fd, readTarget)` for each descriptor in `directory` (/proc/<pid>/fd);
+    /// `readTarget()` readlinks that descriptor and returns its socket inode, 0 for anything
+    /// that is not a socket, nil when it closed meanwhile.
+    static func forEachDescriptor(
+        _ directory: String, _ body: (Int32, () -> UInt32?) -> Void
+    ) throws(ListingFailure) {
+        guard let dir = opendir(directory) else {
+            throw errno == EACCES || errno == EPERM ? .denied : .vanished
+        }
+        defer { closedir(dir) }
+        let dirFD = dirfd(dir)
+        var target = [CChar](repeating: 0, count: 64)
+        while let entry = readdir(dir) {
+            guard let fd = number(entry) else { continue }
+            body(fd) {
+                let count = withUnsafePointer(to: &entry.pointee.d_name) { name in
+                    name.withMemoryRebound(to: CChar.self, capacity: 256) { cName in
+                        target.withUnsafeMutableBufferPointer { out in
+                            readlinkat(dirFD, cName, out.baseAddress!, out.count)
+                        }
+                    }
+                }
+                guard count > 0 else { return nil }
+                return target.withUnsafeBufferPointer { socketInode($0, count: count) }
+            }
+        }
+    }
+
+    /// "socket:[12345]" → 12345; anything else → 0.
+    static func socketInode(_ target: UnsafeBufferPointer<CChar>, count: Int) -> UInt32 {
+        let prefix: StaticString = "socket:["
+        let prefixLength = prefix.utf8CodeUnitCount
+        guard count > prefixLength + 1, target[count - 1] == CChar(UInt8(ascii: "]")) else { return 0 }
+        for offset in 0..<prefixLength where UInt8(bitPattern: target[offset]) != prefix.utf8Start[offset] {
+            return 0
+        }
+        var value: UInt64 = 0
+        for offset in prefixLength..<(count - 1) {
+            let digit = UInt8(bitPattern: target[offset]) &- UInt8(ascii: "0")
+            guard digit < 10 else { return 0 }
+            value = value * 10 + UInt64(digit)
+            guard value <= UInt32.max else { return 0 }
+        }
+        return UInt32(value)
+    }
+
+    /// A directory entry's name as a positive decimal, or nil ("self", ".", "net" …).
+    private static func number(_ entry: UnsafeMutablePointer<dirent>) -> Int32? {
+        withUnsafeBytes(of: &entry.pointee.d_name) { raw -> Int32? in
+            var value: Int64 = 0
+            var length = 0
+            for byte in raw {
+                if byte == 0 { break }
+                let digit = byte &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                value = value * 10 + Int64(digit)
+                length += 1
+                guard value <= Int64(Int32.max) else { return nil }
+            }
+            return length > 0 ? Int32(value) : nil
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Synchronization
+
+/// Which process owns each socket inode, from the fd tables in /proc/<pid>/fd (what
+/// `netstat -p` and `ss -p` do; proc(5) "/proc/pid/fd").
+///
+/// Reading every descriptor's link on every scrape is what makes `ss -tanp` slow, so the
+/// answers are cached per (pid, fd) and only descriptors not seen before are read. An entry is
+/// dropped when its process's start time changes (the pid was reused) or when its socket
+/// disappears from the socket dump (the fd was closed and perhaps reused): such descriptors are
+/// read again before the scrape answers.
+///
+/// Listing a big fd table costs the kernel about as much as dumping its sockets, so a process
+/// whose start time and descriptor count (the size of /proc/<pid>/fd) are unchanged is not
+/// listed at all. What that can miss, a descriptor closed and another opened, shows up as a
+/// socket with no owner that was not there last scrape; then the unlisted processes of that
+/// socket's uid are listed before answering. One case waits a scrape: a descriptor reused while
+/// its old socket lives on in another process that owns it too.
+///
+/// Shared by concurrent scrapes: a scrape takes the cache out of the lock and puts its
+/// successor back, so a concurrent scrape simply starts cold.
+public final class SocketOwners: Sendable {
+    private let procfs: String
+    private let state = Mutex<OwnerCache?>(nil)
+
+    public init(procfs: String) {
+        self.procfs = procfs
+    }
+
+    /// Starts scanning the fd tables on another thread; the caller dumps the sockets meanwhile
+    /// and then hands the dump's inodes to `attribute`.
+    public func beginScan() -> SocketOwnerScan {
+        // Handed over through a box the thread empties, so the scan owns the only reference to
+        // the big maps and updates them in place instead of copying them.
+        let handover = Handover(state.withLock { cache in
+            defer { cache = nil }
+            return cache ?? OwnerCache()
+        })
+        let procfs = self.procfs
+        return SocketOwnerScan(BackgroundThread { OwnerCache.scan(procfs: procfs, previous: handover.take()) })
+    }
+
+    /// The owning pid of every inode in `inodes` (same order), -1 when none. `uids` are the
+    /// sockets' owners as the dump reports them, which narrows the search for new sockets.
+    public func attribute(_ inodes: [UInt32], uids: [UInt32], scan: SocketOwnerScan) -> SocketAttribution {
+        var cache = scan.thread.join()
+        var owners = [Int32](repeating: -1, count: inodes.count)
+        cache.resolve(inodes, into: &owners)
+        if cache.refreshDeparted(procfs: procfs) {
+            cache.resolve(inodes, into: &owners)
+        }
+        let newUIDs = cache.newlyUnownedUIDs(inodes, uids, owners)
+        if !newUIDs.isEmpty {
+            cache.relistReused(procfs: procfs, uids: newUIDs)
+            cache.resolve(inodes, into: &owners)
+        }
+        cache.rememberUnowned(inodes, owners)
+        let attribution = SocketAttribution(owners: owners, names: cache.names, complete: cache.complete)
+        state.withLock { $0 = cache }
+        return attribution
+    }
+}
+
+/// One value passed to another thread and taken out there exactly once.
+private final class Handover<Value>: @unchecked Sendable {
+    private var value: Value?
+
+    init(_ value: Value) {
+        self.value = value
+    }
+
+    func take() -> Value {
+        let taken = value!
+        value = nil
+        return taken
+    }
+}
+
+/// A scan in progress; pass it to `SocketOwners.attribute`.
+public struct SocketOwnerScan: @unchecked Sendable {
+    let thread: BackgroundThread<OwnerCache>
+
+    init(_ thread: BackgroundThread<OwnerCache>) {
+        self.thread = thread
+    }
+}
+
+/// The answer for one dump: an owner pid per socket and each owner's name.
+public struct SocketAttribution: Sendable {
+    /// The owning pid per socket of the dump, in dump order; -1 when no process owns it.
+    public let owners: [Int32]
+    /// comm of every pid in `owners`.
+    public let names: [Int32: String]
+    /// False when some process's fd table could not be read (no permission): sockets without
+    /// an owner may then belong to one of those processes.
+    public let complete: Bool
+}

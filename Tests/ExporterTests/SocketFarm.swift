@@ -1,0 +1,155 @@
+import Foundation
+import TestSupport
+
+/// A throw-away network namespace with loopback up, sockfarm.py's workers (`farm0`…) holding a
+/// known population of TCP sockets, and helpers to run the exporter, ss and python inside it.
+/// `SocketFarm.with` always kills what it started and deletes the namespace.
+final class SocketFarm {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    let namespace: String
+    let basePort: Int
+    private var processes: [Process] = []
+
+    private init(namespace: String, basePort: Int) {
+        self.namespace = namespace
+        self.basePort = basePort
+    }
+
+    static var exporterBinary: String {
+        Fixtures.repository(".build/debug/netstat_exporter")
+    }
+
+    /// Runs `body` with a farm of `workers` workers on ports `basePort`… in a fresh namespace.
+    static func with<T>(workers: Int, established: Int, closeWait: Int,
+                        _ body: (SocketFarm) throws -> T) throws -> T {
+        let namespace = "nse\(getpid() % 100000)x\(Int.random(in: 0..<100000))"
+        let basePort = 21000 + 10 * Int.random(in: 0..<800)
+        let farm = SocketFarm(namespace: namespace, basePort: basePort)
+        defer { farm.tearDown() }
+        try farm.checked(["ip", "netns", "add", namespace])
+        try farm.checked(farm.inside(["ip", "link", "set", "lo", "up"]))
+        let tool = Fixtures.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/tools/sockfarm.py").path
+        try farm.startUntilReady(["python3", tool, "--workers", String(workers), "--established", String(established),
+                                  "--close-wait", String(closeWait), "--port", String(basePort), "--hold", "300"])
+        return try body(farm)
+    }
+
+    func inside(_ command: [String]) -> [String] {
+        ["ip", "netns", "exec", namespace] + command
+    }
+
+    /// Runs a command in the namespace and returns its output; a non-zero exit is a Failure.
+    @discardableResult
+    func checked(_ command: [String]) throws -> String {
+        let result = try Shell.run(command, timeout: 60)
+        guard result.status == 0 else {
+            throw Failure(description: "\(command.joined(separator: " ")) exited \(result.status): \(result.stderr)")
+        }
+        return result.stdout
+    }
+
+    func run(_ command: [String]) throws -> String {
+        try checked(inside(command))
+    }
+
+    /// Starts a program in the namespace and waits until it prints "ready".
+    @discardableResult
+    func startUntilReady(_ command: [String], timeout: Double = 60) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = inside(command)
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("farm-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        processes.append(process)
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let text = try? String(contentsOf: output, encoding: .utf8), text.contains("ready") { return process }
+            guard process.isRunning else { throw Failure(description: "\(command) exited before ready") }
+            usleep(50_000)
+        }
+        throw Failure(description: "\(command) not ready after \(timeout) s")
+    }
+
+    /// Python that prints "ready" once its sockets are in place and then holds them.
+    func startPython(_ code: String) throws {
+        try startUntilReady(["python3", "-c", code])
+    }
+
+    /// Starts the exporter in the namespace with `flags` and returns the port it serves on;
+    /// `wrapper` runs it (e.g. setpriv to drop root).
+    func startExporter(_ flags: [String] = [], wrapper: [String] = []) throws -> Int {
+        let port = basePort + 9
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = inside(wrapper + [SocketFarm.exporterBinary, "--web.listen-address=127.0.0.1:\(port)"] + flags)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        processes.append(process)
+        for _ in 0..<100 {
+            if (try? Shell.run(inside(["curl", "-sf", "-o", "/dev/null", "http://127.0.0.1:\(port)/"])))?.status == 0 {
+                return port
+            }
+            usleep(50_000)
+        }
+        throw Failure(description: "exporter did not start")
+    }
+
+    /// Stops the exporter started last (so another can take its port).
+    func stopExporter() {
+        guard let process = processes.last, process.arguments?.contains(SocketFarm.exporterBinary) == true else { return }
+        // SIGKILL: a child of the test runner starts with SIGTERM blocked (Foundation's spawn mask).
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        processes.removeLast()
+    }
+
+    /// One scrape, as series text → value.
+    func scrape(_ port: Int) throws -> Scrape {
+        Scrape(try run(["curl", "-sf", "http://127.0.0.1:\(port)/metrics"]))
+    }
+
+    /// Kills everything in the namespace (the farm's forked workers too), then deletes it.
+    private func tearDown() {
+        if let pids = try? Shell.run(["ip", "netns", "pids", namespace]).stdout {
+            for pid in pids.split(separator: "\n").compactMap({ Int32($0) }) { kill(pid, SIGKILL) }
+        }
+        for process in processes where process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        _ = try? Shell.run(["ip", "netns", "delete", namespace])
+    }
+}
+
+/// A parsed /metrics answer: `series["name{labels}"]` is the value.
+struct Scrape {
+    let text: String
+    let series: [String: Double]
+
+    init(_ text: String) {
+        self.text = text
+        var series: [String: Double] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            series[String(line[..<space])] = value
+        }
+        self.series = series
+    }
+
+    subscript(_ key: String) -> Double? { series[key] }
+
+    /// The series of one metric whose labels contain every given `name="value"` fragment.
+    func matching(_ metric: String, _ fragments: [String]) -> [String: Double] {
+        series.filter { key, _ in
+            key.hasPrefix(metric + "{") && fragments.allSatisfy { key.contains($0) }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import ProcNet
+import Testing
+
+/// The owner cache against this test process's own descriptors: real sockets and files
+/// opened, closed and reopened between scans, looked up by their inode as a dump would.
+@Suite(.serialized) struct SocketOwnersTests {
+    let me = getpid()
+
+    func inode(_ fd: Int32) -> UInt32 {
+        var info = stat()
+        fstat(fd, &info)
+        return UInt32(truncatingIfNeeded: info.st_ino)
+    }
+
+    func newSocket() -> Int32 {
+        socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    }
+
+    func owner(_ owners: SocketOwners, _ inodes: [UInt32]) -> SocketAttribution {
+        owners.attribute(inodes, uids: inodes.map { _ in getuid() }, scan: owners.beginScan())
+    }
+
+    @Test func findsOwnSocketAndName() throws {
+        let owners = SocketOwners(procfs: "/proc")
+        let fd = newSocket()
+        defer { close(fd) }
+        let found = owner(owners, [inode(fd), 0])
+        #expect(found.owners == [me, -1])
+        #expect(found.names[me] == (try ProcFile.readAttribute("/proc/self/comm")))
+        #expect(found.complete)
+    }
+
+    /// A python child whose descriptors only change when told to, so its descriptor count is
+    /// steady and the cache answers for it without listing its fds. Each command prints the
+    /// inode of the socket it leaves open on the descriptor it touched.
+    final class Child {
+        static let script = """
+            import os, socket, sys
+            keep = socket.socket(); f = open("/proc/self/stat"); s = socket.socket()
+            def show(sock): print(os.fstat(sock.fileno()).st_ino, flush=True)
+            show(s)
+            for line in sys.stdin:
+                if line.startswith("socket"):      # close the socket, open another on its number
+                    s.close(); s = socket.socket(); show(s)
+                elif line.startswith("file"):      # close the file, open a socket on its number
+                    f.close(); t = socket.socket(); show(t)
+                elif line.startswith("exit"):
+                    break
+            """
+        let process = Process()
+        let input = Pipe(), output = Pipe()
+
+        init() throws {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            process.arguments = ["-c", Child.script]
+            process.standardInput = input
+            process.standardOutput = output
+            try process.run()
+        }
+
+        var pid: Int32 { process.processIdentifier }
+
+        func readInode() throws -> UInt32 {
+            var text = ""
+            while !text.hasSuffix("\n") {
+                text += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+            }
+            return try #require(UInt32(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
+
+        func send(_ command: String) throws -> UInt32 {
+            input.fileHandleForWriting.write(Data((command + "\n").utf8))
+            return try readInode()
+        }
+
+        func stop() {
+            try? input.fileHandleForWriting.close()
+            process.waitUntilExit()
+        }
+    }
+
+    @Test func socketReplacedOnTheSameDescriptorIsFoundAtOnce() throws {
+        let owners = SocketOwners(procfs: "/proc")
+        let child = try Child()
+        let first = try child.readInode()
+        #expect(owner(owners, [first]).owners == [child.pid])
+        #expect(owner(owners, [first]).owners == [child.pid])
+        // Same descriptor number and count: found through the cached socket leaving the dump.
+        let second = try child.send("socket")
+        #expect(owner(owners, [second]).owners == [child.pid])
+        #expect(owner(owners, [second]).owners == [child.pid])
+        child.stop()
+        #expect(owner(owners, [second]).owners == [-1])
+    }
+
+    @Test func fileDescriptorReusedForSocketIsFound() throws {
+        let owners = SocketOwners(procfs: "/proc")
+        let child = try Child()
+        let socket = try child.readInode()
+        #expect(owner(owners, [socket]).owners == [child.pid])
+        // A file's number now holds a socket and the count is unchanged: a new unowned socket
+        // makes the unlisted processes of its uid listed.
+        let onFileNumber = try child.send("file")
+        #expect(owner(owners, [socket, onFileNumber]).owners == [child.pid, child.pid])
+        child.stop()
+    }
+
+    @Test func nameOfAnotherProcess() throws {
+        let owners = SocketOwners(procfs: "/proc")
+        let child = try Child()
+        let socket = try child.readInode()
+        let found = owner(owners, [socket])
+        #expect(found.names[child.pid] == "python3")
+        child.stop()
+    }
+
+    @Test func unreadableProcfsFindsNothing() {
+        let owners = SocketOwners(procfs: "/nonexistent")
+        let fd = newSocket()
+        defer { close(fd) }
+        #expect(owner(owners, [inode(fd)]).owners == [-1])
+    }
+}

@@ -1,0 +1,144 @@
+import Glibc
+import ProcNet
+import SockDiag
+import Testing
+
+/// Decoding inet_diag dump datagrams: a buffer laid out as the kernel sends it, and a live dump.
+@Suite struct SockDiagMessagesTests {
+    /// Appends little-endian (host order) and big-endian (network order) fields.
+    struct Datagram {
+        var bytes: [UInt8] = []
+
+        mutating func u8(_ value: UInt8) { bytes.append(value) }
+        mutating func u16(_ value: UInt16) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
+        mutating func u32(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
+        mutating func be16(_ value: UInt16) { withUnsafeBytes(of: value.bigEndian) { bytes += $0 } }
+        mutating func be32(_ value: UInt32) { withUnsafeBytes(of: value.bigEndian) { bytes += $0 } }
+
+        /// nlmsghdr: length, type, flags (NLM_F_MULTI), sequence, port id.
+        mutating func header(length: UInt32, type: UInt16, sequence: UInt32) {
+            u32(length); u16(type); u16(2); u32(sequence); u32(0)
+        }
+
+        /// One SOCK_DIAG_BY_FAMILY message (16 + 72 bytes), addresses as four network-order words.
+        mutating func socket(sequence: UInt32, family: UInt8, state: UInt8, source: [UInt32], sourcePort: UInt16,
+                             destination: [UInt32], destinationPort: UInt16, receiveQueue: UInt32,
+                             sendQueue: UInt32, uid: UInt32, inode: UInt32) {
+            header(length: 88, type: 20, sequence: sequence)
+            u8(family); u8(state); u8(0); u8(0)
+            be16(sourcePort); be16(destinationPort)
+            for word in source { be32(word) }
+            for word in destination { be32(word) }
+            u32(0); u32(0); u32(0) // interface, cookie
+            u32(0) // expires
+            u32(receiveQueue); u32(sendQueue); u32(uid); u32(inode)
+        }
+
+        mutating func done(sequence: UInt32) {
+            header(length: 20, type: 3, sequence: sequence)
+            u32(0)
+        }
+
+        mutating func error(sequence: UInt32, errno code: Int32) {
+            header(length: 36, type: 2, sequence: sequence)
+            u32(UInt32(bitPattern: -code))
+            header(length: 0, type: 0, sequence: 0) // the echoed request header
+        }
+    }
+
+    func decode(_ datagram: Datagram, sequence: UInt32 = 7) -> ([InetSocket], SockDiagMessages.Outcome) {
+        var sockets: [InetSocket] = []
+        let outcome = SockDiagMessages.decode(datagram.bytes, length: datagram.bytes.count, sequence: sequence) {
+            sockets.append($0)
+        }
+        return (sockets, outcome)
+    }
+
+    @Test func decodesIPv4ListenerAndIPv6ConnectionThenDone() {
+        var datagram = Datagram()
+        datagram.socket(sequence: 7, family: 2, state: 10, source: [0x7f00_0001, 0, 0, 0], sourcePort: 8080,
+                        destination: [0, 0, 0, 0], destinationPort: 0, receiveQueue: 3, sendQueue: 128,
+                        uid: 1000, inode: 4242)
+        datagram.socket(sequence: 7, family: 10, state: 1, source: [0x2001_0db8, 0, 0, 1], sourcePort: 443,
+                        destination: [0, 0, 0xffff, 0xc000_0201], destinationPort: 51000, receiveQueue: 10,
+                        sendQueue: 20, uid: 0, inode: 99)
+        datagram.done(sequence: 7)
+        let (sockets, outcome) = decode(datagram)
+        #expect(outcome == .done)
+        #expect(sockets == [
+            InetSocket(localAddress: .v4(0x7f00_0001), localPort: 8080, remoteAddress: .anyV4, remotePort: 0,
+                       state: 10, sendQueue: 128, receiveQueue: 3, uid: 1000, inode: 4242, drops: nil),
+            InetSocket(localAddress: .v6(high: 0x2001_0db8_0000_0000, low: 1), localPort: 443,
+                       remoteAddress: .v6(high: 0, low: 0xffff_c000_0201), remotePort: 51000,
+                       state: 1, sendQueue: 20, receiveQueue: 10, uid: 0, inode: 99, drops: nil),
+        ])
+        #expect(sockets[1].remoteAddress.description == "::ffff:192.0.2.1")
+    }
+
+    @Test func ignoresOtherSequenceAndAsksForMore() {
+        var datagram = Datagram()
+        datagram.socket(sequence: 6, family: 2, state: 1, source: [1, 0, 0, 0], sourcePort: 1,
+                        destination: [2, 0, 0, 0], destinationPort: 2, receiveQueue: 0, sendQueue: 0, uid: 0, inode: 1)
+        datagram.done(sequence: 6)
+        let (sockets, outcome) = decode(datagram)
+        #expect(sockets.isEmpty)
+        #expect(outcome == .more)
+    }
+
+    @Test func kernelErrorAndCutMessages() {
+        var error = Datagram()
+        error.error(sequence: 7, errno: ENOENT)
+        #expect(decode(error).1 == .failed(errno: ENOENT))
+
+        var cut = Datagram()
+        cut.socket(sequence: 7, family: 2, state: 1, source: [1, 0, 0, 0], sourcePort: 1,
+                   destination: [2, 0, 0, 0], destinationPort: 2, receiveQueue: 0, sendQueue: 0, uid: 0, inode: 1)
+        // Half a message: not a whole nlmsghdr length, so nothing is decoded from it.
+        let (sockets, outcome) = decodePrefix(cut, 60)
+        #expect(sockets.isEmpty)
+        #expect(outcome == .more)
+
+        // A whole netlink message too short to hold an inet_diag_msg is malformed.
+        var short = Datagram()
+        short.header(length: 20, type: 20, sequence: 7)
+        short.u32(0)
+        #expect(decode(short).1 == .failed(errno: EBADMSG))
+    }
+
+    func decodePrefix(_ datagram: Datagram, _ length: Int) -> ([InetSocket], SockDiagMessages.Outcome) {
+        var sockets: [InetSocket] = []
+        let outcome = SockDiagMessages.decode(datagram.bytes, length: length, sequence: 7) { sockets.append($0) }
+        return (sockets, outcome)
+    }
+
+    @Test func liveDumpFindsOwnListenerWithItsBacklog() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        #expect(listen(fd, 7) == 0)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        let port = UInt16(bigEndian: address.sin_port)
+        var info = stat()
+        fstat(fd, &info)
+
+        let session = try SockDiagSession()
+        var found: [InetSocket] = []
+        let visited = try session.dump(.tcp, .ipv4, states: SockDiagSession.listenState) { socket in
+            if socket.localPort == port { found.append(socket) }
+        }
+        #expect(visited >= 1)
+        #expect(found == [InetSocket(localAddress: .v4(0x7f00_0001), localPort: port, remoteAddress: .anyV4,
+                                     remotePort: 0, state: 10, sendQueue: 7, receiveQueue: 0, uid: getuid(),
+                                     inode: UInt64(info.st_ino), drops: nil)])
+        // The same session serves the next dump: UDP asks for the drop counter.
+        var udpDrops: [UInt64?] = []
+        try session.dump(.udp, .ipv4) { udpDrops.append($0.drops) }
+        #expect(udpDrops.allSatisfy { $0 != nil })
+    }
+}

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Sockets benchmark (issue 3): how long a scrape with socket attribution takes, next to the
+# bare netlink dump (floor.c), ss -tanp, ss -tan and node_exporter's tcpstat collector, on a
+# network namespace holding a known socket population from ../shared/tools/sockfarm.py.
+#
+#   bash bench/sockets.sh              # build release, run 10k / 50k / 100k sockets
+#   REPS=20 CASES="100000:10" bash bench/sockets.sh --no-build
+#
+# Prints a table of medians over REPS runs (default 10) and the ratios the issue sets targets
+# for. Needs root (ip netns), python3, ss, curl, gcc, awk; node_exporter is optional
+# (Debian: prometheus-node-exporter). Not part of `make test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/opt/swift/usr/bin:$PATH"
+
+REPS=${REPS:-10}
+# sockets:workers cases; the ratios are taken from the 100000:10 case (the issue's setup), and
+# 100000:50 shows the cost with five times the processes at the same socket count.
+CASES=${CASES:-"10000:10 50000:10 100000:10 100000:50"}
+OUT=bench/out
+mkdir -p "$OUT"
+
+if [[ "${1:-}" != "--no-build" ]]; then
+    swift build -c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs >&2
+fi
+EXPORTER=$(pwd)/.build/release/netstat_exporter
+gcc -O2 -Wall -o "$OUT/floor" bench/floor.c
+FARM=$(cd .. && pwd)/shared/tools/sockfarm.py
+NODE_EXPORTER=$(command -v prometheus-node-exporter || command -v node_exporter || true)
+
+NS=nsbench$$
+cleanup() {
+    for pid in $(ip netns pids "$NS" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+    ip netns delete "$NS" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+in_ns() { ip netns exec "$NS" "$@"; }
+
+# Median wall time in milliseconds of REPS runs of a command.
+median_ms() {
+    local times=() start end
+    for ((i = 0; i < REPS; i++)); do
+        start=$EPOCHREALTIME
+        "$@" >/dev/null
+        end=$EPOCHREALTIME
+        times+=("$(awk -v a="$start" -v b="$end" 'BEGIN {print (b - a) * 1000}')")
+    done
+    printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.1f", m}'
+}
+
+# Median of curl's own transfer time (excludes starting curl), in milliseconds.
+median_scrape_ms() {
+    local url=$1 times=()
+    for ((i = 0; i < REPS; i++)); do
+        times+=("$(in_ns curl -sf -o /dev/null -w '%{time_total}' "$url")")
+    done
+    printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1*1000} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.1f", m}'
+}
+
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+
+wait_http() {
+    for _ in $(seq 100); do in_ns curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
+    echo "no answer from $1" >&2; return 1
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+
+printf '%-8s %-8s %9s %9s %9s %9s %9s %9s %10s %10s\n' sockets procs floor warm cold ss-tanp ss-tan tcpstat idleRSS scrapeRSS
+for CASE in $CASES; do
+    SIZE=${CASE%%:*} WORKERS=${CASE##*:}
+    cleanup
+    ip netns add "$NS"
+    in_ns ip link set lo up
+    # 90% established pairs, 10% close-wait, as the issue's 100k setup (45000 + 5000 pairs).
+    ESTABLISHED=$((SIZE * 45 / 100)) CLOSE_WAIT=$((SIZE * 5 / 100))
+    ip netns exec "$NS" python3 "$FARM" --workers "$WORKERS" --established "$ESTABLISHED" --close-wait "$CLOSE_WAIT" \
+        --port 20000 --hold 3600 >"$OUT/farm.log" 2>&1 &
+    disown $!  # killed with the namespace; no job notices
+    for _ in $(seq 600); do grep -q ready "$OUT/farm.log" && break; sleep 0.2; done
+    grep -q ready "$OUT/farm.log" || { echo "sockfarm did not start" >&2; exit 1; }
+
+    ip netns exec "$NS" "$EXPORTER" --web.listen-address=127.0.0.1:10042 >"$OUT/exporter.log" 2>&1 &
+    EXPORTER_PID=$!
+    disown "$EXPORTER_PID"
+    sleep 1
+    IDLE_RSS=$(rss_kb "$EXPORTER_PID")
+    COLD=$(in_ns curl -sf -o "$OUT/metrics.txt" -w '%{time_total}' http://127.0.0.1:10042/metrics | awk '{printf "%.1f", $1*1000}')
+    WARM=$(median_scrape_ms http://127.0.0.1:10042/metrics)
+    SCRAPE_RSS=$(rss_kb "$EXPORTER_PID")
+    FLOOR=$(median_ms in_ns "$OUT/floor")
+    SS_P=$(median_ms in_ns ss -tanp)
+    SS=$(median_ms in_ns ss -tan)
+    TCPSTAT=-
+    if [[ -n "$NODE_EXPORTER" ]]; then
+        ip netns exec "$NS" "$NODE_EXPORTER" --web.listen-address=127.0.0.1:9100 --collector.disable-defaults \
+            --collector.tcpstat >"$OUT/node_exporter.log" 2>&1 &
+        disown $!
+        wait_http http://127.0.0.1:9100/metrics
+        TCPSTAT=$(median_scrape_ms http://127.0.0.1:9100/metrics)
+    fi
+    COUNTED=$(in_ns "$OUT/floor" | awk '/^total/ {print $2}')
+    printf '%-8s %-8s %9s %9s %9s %9s %9s %9s %8sKB %8sKB\n' "$COUNTED" "$WORKERS" "$FLOOR" "$WARM" "$COLD" \
+        "$SS_P" "$SS" "$TCPSTAT" "$IDLE_RSS" "$SCRAPE_RSS"
+    if [[ "$CASE" == 100000:10 || -z "${LAST:-}" ]]; then LAST="$FLOOR $WARM $SS_P $TCPSTAT"; fi
+done
+cleanup
+
+read -r FLOOR WARM SS_P TCPSTAT <<<"$LAST"
+echo
+echo "times are medians of $REPS runs in ms; warm = scrape after the first; cold = first scrape"
+echo "warm / floor         = $(ratio "$WARM" "$FLOOR")   (target <= 1.2)"
+[[ "$TCPSTAT" != - ]] && echo "warm / tcpstat       = $(ratio "$WARM" "$TCPSTAT")   (target <= 0.7)"
+echo "ss -tanp / warm      = $(ratio "$SS_P" "$WARM")   (target >= 15)"
