@@ -63,5 +63,16 @@ struct CloseWaitAlertTests {
             "farm1 holds 12 CLOSE_WAIT connections on port \(Self.basePort + 1) of \(MonitoringLab.exporterTarget)",
         ])
         #expect(latency < 30)
+
+        // The example routing: a warning goes to the default receiver, one group per alertname and instance.
+        let receivers = alerts.map { ($0["receivers"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String } }
+        #expect(receivers == [["netstat-team"], ["netstat-team"]])
+        let groups = try lab.alertmanagerGroups().filter {
+            ($0["labels"] as? [String: String])?["alertname"] == "NetstatCloseWaitHigh"
+        }
+        #expect(groups.count == 1)
+        #expect(groups.first?["labels"] as? [String: String]
+                == ["alertname": "NetstatCloseWaitHigh", "instance": MonitoringLab.exporterTarget])
+        #expect((groups.first?["alerts"] as? [Any])?.count == 2)
     }
 }

@@ -137,6 +137,15 @@ final class MonitoringLab {
         return alerts
     }
 
+    /// Alertmanager's alert groups (GET /api/v2/alerts/groups): the routing config's group_by at work.
+    func alertmanagerGroups() throws -> [[String: Any]] {
+        let body = try netns.httpGet("\(Self.alertmanager)/api/v2/alerts/groups")
+        guard let groups = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [[String: Any]] else {
+            throw LabError.badResponse(body)
+        }
+        return groups
+    }
+
     func waitFor(_ what: String, timeout: Double, interval: Double = 0.2, _ condition: () throws -> Bool) throws {
         guard try waitUntil(timeout: timeout, interval: interval, condition) else {
             throw LabError.timeout("\(what)\n\(netns.logTails())")
