@@ -9,12 +9,14 @@ final class SocketFarm {
         let description: String
     }
 
-    let namespace: String
+    private let netns: NetworkNamespace
     let basePort: Int
     private var processes: [Process] = []
 
-    private init(namespace: String, basePort: Int) {
-        self.namespace = namespace
+    var namespace: String { netns.name }
+
+    private init(netns: NetworkNamespace, basePort: Int) {
+        self.netns = netns
         self.basePort = basePort
     }
 
@@ -25,12 +27,9 @@ final class SocketFarm {
     /// Runs `body` with a farm of `workers` workers on ports `basePort`… in a fresh namespace.
     static func with<T>(workers: Int, established: Int, closeWait: Int,
                         _ body: (SocketFarm) throws -> T) throws -> T {
-        let namespace = "nse\(getpid() % 100000)x\(Int.random(in: 0..<100000))"
         let basePort = 21000 + 10 * Int.random(in: 0..<800)
-        let farm = SocketFarm(namespace: namespace, basePort: basePort)
+        let farm = SocketFarm(netns: try NetworkNamespace(prefix: "nse"), basePort: basePort)
         defer { farm.tearDown() }
-        try farm.checked(["ip", "netns", "add", namespace])
-        try farm.checked(farm.inside(["ip", "link", "set", "lo", "up"]))
         let tool = Fixtures.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/tools/sockfarm.py").path
         try farm.startUntilReady(["python3", tool, "--workers", String(workers), "--established", String(established),
                                   "--close-wait", String(closeWait), "--port", String(basePort), "--hold", "300"])
@@ -118,14 +117,11 @@ final class SocketFarm {
 
     /// Kills everything in the namespace (the farm's forked workers too), then deletes it.
     private func tearDown() {
-        if let pids = try? Shell.run(["ip", "netns", "pids", namespace]).stdout {
-            for pid in pids.split(separator: "\n").compactMap({ Int32($0) }) { kill(pid, SIGKILL) }
-        }
-        for process in processes where process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
+        netns.delete()
+        for process in processes {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
-        _ = try? Shell.run(["ip", "netns", "delete", namespace])
     }
 }
 

@@ -16,21 +16,16 @@ public final class ExporterProcess: @unchecked Sendable {
         return executable.deletingLastPathComponent().appendingPathComponent("netstat_exporter").path
     }
 
-    /// Starts the exporter with `arguments` (a listen address on port 0 is added unless given),
-    /// optionally inside a network namespace, and waits until it listens.
-    public init(_ arguments: [String], namespace: String? = nil, timeout: Double = 20) throws {
+    /// Starts the exporter with `arguments` (a listen address on port 0 is added unless given)
+    /// and waits until it listens.
+    public init(_ arguments: [String], timeout: Double = 20) throws {
         var arguments = arguments
         if !arguments.contains(where: { $0.hasPrefix("--web.listen-address") }) {
             arguments.append("--web.listen-address=127.0.0.1:0")
         }
         let process = Process()
-        if let namespace {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-            process.arguments = ["netns", "exec", namespace, ExporterProcess.binaryPath] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: ExporterProcess.binaryPath)
-            process.arguments = arguments
-        }
+        process.executableURL = URL(fileURLWithPath: ExporterProcess.binaryPath)
+        process.arguments = arguments
         stderrURL = FileManager.default.temporaryDirectory.appendingPathComponent("exporter-\(UUID().uuidString).log")
         FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: stderrURL)
@@ -62,12 +57,10 @@ public final class ExporterProcess: @unchecked Sendable {
         (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
     }
 
-    /// GETs `path` with curl (inside `namespace` when given) and returns status and body.
-    public func get(_ path: String = "/metrics", namespace: String? = nil,
-                    extraCurlArguments: [String] = []) throws -> (status: Int, body: String) {
-        var command = ["curl", "-s", "-m", "20", "-o", "-", "-w", "\n%{http_code}"] + extraCurlArguments
+    /// GETs `path` with curl and returns status and body.
+    public func get(_ path: String = "/metrics", extraCurlArguments: [String] = []) throws -> (status: Int, body: String) {
+        let command = ["curl", "-s", "-m", "20", "-o", "-", "-w", "\n%{http_code}"] + extraCurlArguments
             + ["http://127.0.0.1:\(port)\(path)"]
-        if let namespace { command = ["ip", "netns", "exec", namespace] + command }
         let result = try Shell.run(command, timeout: 30)
         var body = result.stdout
         guard let newline = body.lastIndex(of: "\n"), let status = Int(body[body.index(after: newline)...]) else {

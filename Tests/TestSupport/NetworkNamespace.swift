@@ -4,7 +4,6 @@ import Foundation
 /// so socket counts inside it are exact.
 public final class NetworkNamespace: @unchecked Sendable {
     public let name: String
-    private var children: [Process] = []
 
     public init(prefix: String = "nstest") throws {
         name = "\(prefix)\(getpid() % 100_000)\(Int.random(in: 1000...9999))"
@@ -19,37 +18,13 @@ public final class NetworkNamespace: @unchecked Sendable {
         try Shell.run(["ip", "netns", "exec", name] + arguments, timeout: timeout)
     }
 
-    /// Starts `sockfarm.py` inside the namespace and waits for its "ready".
-    public func startSockfarm(workers: Int, established: Int, closeWait: Int, port: Int) throws -> Process {
-        let script = Fixtures.sharedRoot.deletingLastPathComponent().appendingPathComponent("tools/sockfarm.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-        process.arguments = ["netns", "exec", name, "python3", script, "--workers", "\(workers)",
-                             "--established", "\(established)", "--close-wait", "\(closeWait)",
-                             "--port", "\(port)", "--hold", "300"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        children.append(process)
-        let line = output.fileHandleForReading.availableData
-        guard String(decoding: line, as: UTF8.self).hasPrefix("ready") else {
-            throw ExporterProcessError(message: "sockfarm did not get ready")
-        }
-        return process
-    }
-
-    /// Kills every process in the namespace (sockfarm's forked workers too, which would
-    /// otherwise hold it until their --hold runs out) and deletes it.
+    /// Kills every process in the namespace (forked children too, which the parent's owner may
+    /// not know of) and deletes it; safe to call twice.
     public func delete() {
         let pids = (try? Shell.run(["ip", "netns", "pids", name]).stdout) ?? ""
         for pid in pids.split(separator: "\n").compactMap({ pid_t($0) }) where pid > 1 {
             kill(pid, SIGKILL)
         }
-        for child in children {
-            if child.isRunning { kill(child.processIdentifier, SIGKILL) }
-            child.waitUntilExit()
-        }
-        children.removeAll()
         _ = try? Shell.run(["ip", "netns", "delete", name])
     }
 
