@@ -30,6 +30,9 @@ final class SocketFarm {
         let basePort = 21000 + 10 * Int.random(in: 0..<800)
         let farm = SocketFarm(netns: try NetworkNamespace(prefix: "nse"), basePort: basePort)
         defer { farm.tearDown() }
+        // The tests bind 40000-40001 (inside the ephemeral range on purpose): reserve them so no
+        // client end of the farm can be handed one first.
+        try farm.run(["sysctl", "-qw", "net.ipv4.ip_local_reserved_ports=40000-40001"])
         let tool = Fixtures.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/tools/sockfarm.py").path
         try farm.startUntilReady(["python3", tool, "--workers", String(workers), "--established", String(established),
                                   "--close-wait", String(closeWait), "--port", String(basePort), "--hold", "300"])
