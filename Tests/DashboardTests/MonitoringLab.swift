@@ -21,7 +21,7 @@ final class MonitoringLab {
     // MARK: programs
 
     func startExporter() throws {
-        try netns.start("exporter", [ExporterProcess.binaryPath, "--web.listen-address=\(Self.exporterTarget)"])
+        try netns.start("exporter", [RunningExporter.binary, "--web.listen-address=\(Self.exporterTarget)"])
         try waitFor("netstat_exporter to serve /metrics", timeout: 20) {
             (try? scrapeExporter())?.contains("netstat_exporter_build_info") == true
         }

@@ -5,7 +5,7 @@ import TestSupport
 /// The binary's start-up contract: --help, --version, and one-line failures.
 @Suite struct CommandLineTests {
     func run(_ arguments: [String]) throws -> Shell.Result {
-        try Shell.run([ExporterProcess.binaryPath] + arguments, timeout: 20)
+        try Shell.run([RunningExporter.binary] + arguments, timeout: 20)
     }
 
     @Test func helpListsEveryFlagWithItsDefault() throws {
@@ -40,7 +40,7 @@ import TestSupport
     }
 
     @Test func aPortInUseExitsWithOneLine() throws {
-        let first = try ExporterProcess([])
+        let first = try RunningExporter(["--web.listen-address=127.0.0.1:0"])
         defer { first.stop() }
         let result = try run(["--web.listen-address=127.0.0.1:\(first.port)"])
         #expect(result.status == 1)

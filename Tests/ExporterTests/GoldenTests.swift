@@ -16,14 +16,16 @@ import TestSupport
     }
 
     @Test func fixtureHostMatchesTheCheckedInBody() throws {
-        let exporter = try ExporterProcess([
+        let exporter = try RunningExporter([
+            "--web.listen-address=127.0.0.1:0",
             "--web.disable-exporter-metrics",
             "--path.procfs=\(Fixtures.repository("Tests/Golden/proc"))",
             "--path.sysfs=\(Fixtures.repository("Tests/Golden/sys"))",
         ])
         defer { exporter.stop() }
-        let (status, body) = try exporter.get()
-        #expect(status == 200)
+        let response = try CurlResponse.get(["\(exporter.base)/metrics"])
+        #expect(response.status == 200)
+        let body = response.text
         let actual = Self.masked(body)
         if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
             try actual.write(toFile: Self.expectedPath, atomically: true, encoding: .utf8)

@@ -8,7 +8,7 @@ public final class NetworkNamespace: @unchecked Sendable {
     public init(prefix: String = "nstest") throws {
         name = "\(prefix)\(getpid() % 100_000)\(Int.random(in: 1000...9999))"
         let added = try Shell.run(["ip", "netns", "add", name])
-        guard added.status == 0 else { throw ExporterProcessError(message: "ip netns add: \(added.stderr)") }
+        guard added.status == 0 else { throw NamespaceError(description: "ip netns add: \(added.stderr)") }
         try run(["ip", "link", "set", "lo", "up"])
     }
 
@@ -29,4 +29,8 @@ public final class NetworkNamespace: @unchecked Sendable {
     }
 
     deinit { delete() }
+}
+
+public struct NamespaceError: Error, CustomStringConvertible {
+    public let description: String
 }

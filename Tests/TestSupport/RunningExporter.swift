@@ -1,11 +1,11 @@
 import Foundation
-import TestSupport
 
 /// The built netstat_exporter binary, started on free loopback ports for one test and stopped
 /// (SIGTERM) when the test is done. The ports come from its "Listening on address=…" lines.
-final class RunningExporter {
+public final class RunningExporter: @unchecked Sendable {
     /// The binary beside the test bundle (both are products of the same `swift build`).
-    static var binary: String {
+    public static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["NETSTAT_EXPORTER_BINARY"] { return path }
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
         var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
         // The test runner may be inside an .xctest bundle directory.
@@ -16,13 +16,13 @@ final class RunningExporter {
         return directory.appendingPathComponent("netstat_exporter").path
     }
 
-    let process = Process()
+    public let process = Process()
     let stderrURL: URL
-    private(set) var addresses: [String] = []
+    public private(set) var addresses: [String] = []
 
     /// Starts the exporter with `arguments` (add `--web.listen-address=127.0.0.1:0` yourself) and
     /// waits until it listens on `expectedListeners` addresses.
-    init(_ arguments: [String], expectedListeners: Int = 1, prefix: [String] = []) throws {
+    public init(_ arguments: [String], expectedListeners: Int = 1, prefix: [String] = []) throws {
         stderrURL = FileManager.default.temporaryDirectory.appendingPathComponent("exporter-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: prefix.isEmpty ? RunningExporter.binary : "/usr/bin/env")
@@ -44,23 +44,30 @@ final class RunningExporter {
 
     deinit { stop() }
 
-    var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+    public var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
 
     /// `http://127.0.0.1:PORT` of the first listener.
-    var base: String { "http://\(addresses[0])" }
+    public var base: String { "http://\(addresses[0])" }
 
-    var pid: Int32 { process.processIdentifier }
+    /// The port of the first listener.
+    public var port: Int { Int(addresses[0].split(separator: ":").last ?? "") ?? 0 }
 
-    func stop() {
+    public var pid: Int32 { process.processIdentifier }
+
+    /// Stops the exporter with SIGTERM, and SIGKILL if it has not exited within two seconds.
+    public func stop() {
         if process.isRunning {
             process.terminate()
+            let deadline = Date().addingTimeInterval(2)
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: stderrURL)
     }
 
     /// Waits until stderr contains `text` (a reload's log line), up to `timeout` seconds.
-    func waitForLog(_ text: String, timeout: Double = 10) -> Bool {
+    public func waitForLog(_ text: String, timeout: Double = 10) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if stderr.contains(text) { return true }
@@ -69,7 +76,7 @@ final class RunningExporter {
         return false
     }
 
-    static func listeners(in log: String) -> [String] {
+    public static func listeners(in log: String) -> [String] {
         log.split(separator: "\n").compactMap { line in
             guard let range = line.range(of: "Listening on address=") else { return nil }
             return String(line[range.upperBound...].prefix { $0 != " " && $0 != "\"" })
@@ -77,22 +84,22 @@ final class RunningExporter {
     }
 }
 
-struct ExporterDidNotStart: Error, CustomStringConvertible {
-    let stderr: String
-    var description: String { "the exporter did not start: \(stderr)" }
+public struct ExporterDidNotStart: Error, CustomStringConvertible {
+    public let stderr: String
+    public var description: String { "the exporter did not start: \(stderr)" }
 }
 
 /// One curl request: status, headers (lower-cased names) and body bytes.
-struct CurlResponse {
-    let status: Int
-    let headers: [String: String]
-    let body: Data
-    let exitCode: Int32
+public struct CurlResponse: Sendable {
+    public let status: Int
+    public let headers: [String: String]
+    public let body: Data
+    public let exitCode: Int32
 
-    var text: String { String(decoding: body, as: UTF8.self) }
+    public var text: String { String(decoding: body, as: UTF8.self) }
 
     /// Runs curl with `arguments` (the URL among them); never follows redirects, never decodes.
-    static func get(_ arguments: [String], timeout: Double = 30) throws -> CurlResponse {
+    public static func get(_ arguments: [String], timeout: Double = 30) throws -> CurlResponse {
         let directory = try Fixtures.temporaryDirectory("curl")
         defer { try? FileManager.default.removeItem(at: directory) }
         let headerFile = directory.appendingPathComponent("headers").path
