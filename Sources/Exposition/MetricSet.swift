@@ -34,15 +34,6 @@ public struct MetricSet: Sendable {
         add(name, .counter, help: help, labels: labels, value: value)
     }
 
-    public mutating func merge(_ other: MetricSet) {
-        for (name, family) in other.families {
-            if families[name] != nil {
-                families[name]!.samples.append(contentsOf: family.samples)
-            } else {
-                families[name] = family
-            }
-        }
-    }
 
     /// The families in output order: by name.
     public var sortedFamilies: [MetricFamily] {

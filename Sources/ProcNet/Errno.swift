@@ -6,8 +6,6 @@ import Musl
 
 /// Wraps libc calls once: retries on EINTR and names the errno for messages.
 public enum Errno {
-    public static var current: Int32 { errno }
-
     public static func describe(_ code: Int32) -> String {
         guard let text = strerror(code) else { return "errno \(code)" }
         return String(cString: text)

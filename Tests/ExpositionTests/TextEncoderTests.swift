@@ -73,16 +73,4 @@ import Testing
         }
         #expect(text.contains("m{zeta=\"1\",alpha=\"2\"} 3\n"))
     }
-
-    @Test func mergeAppendsSeriesOfTheSameFamily() {
-        var first = MetricSet()
-        first.gauge("m", help: "M.", labels: [Label("a", "1")], .unsigned(1))
-        var second = MetricSet()
-        second.gauge("m", help: "M.", labels: [Label("a", "2")], .unsigned(2))
-        second.gauge("n", help: "N.", .unsigned(3))
-        first.merge(second)
-        #expect(first.value("m", [Label("a", "2")]) == .unsigned(2))
-        #expect(first.value("n") == .unsigned(3))
-        #expect(first.families["m"]?.samples.count == 2)
-    }
 }
