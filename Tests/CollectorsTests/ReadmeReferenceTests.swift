@@ -4,13 +4,13 @@ import ProcNet
 import Testing
 import TestSupport
 
-/// The README's reference tables for the protocols and sockstat collectors are generated from
+/// The metric reference's tables for the protocols and sockstat collectors are generated from
 /// the parsers' output, never typed by hand: `scripts/update-readme-reference` sets
 /// NETSTAT_UPDATE_README=1 and runs `regenerate`, which rewrites the blocks between the markers.
-/// The other tests check the README as committed.
+/// The other tests check docs/metrics.md as committed.
 @Suite struct ReadmeReferenceTests {
     static let updating = ProcessInfo.processInfo.environment["NETSTAT_UPDATE_README"] == "1"
-    static let readmePath = Fixtures.repository("README.md")
+    static let readmePath = Fixtures.repository("docs/metrics.md")
 
     static let fixtureRoots = ["procfs/proc-pid-26231", "node_exporter/proc"]
 
@@ -25,7 +25,7 @@ import TestSupport
         let listed = Set(rows.map { "\($0.file) \($0.section) \($0.field)" })
         for (file, statistic) in try Self.fixtureStatistics() {
             #expect(listed.contains("\(file) \(statistic.section) \(statistic.field)"),
-                    "\(file) \(statistic.section) \(statistic.field) is missing from the README")
+                    "\(file) \(statistic.section) \(statistic.field) is missing from docs/metrics.md")
         }
     }
 
