@@ -1,4 +1,5 @@
 import Exposition
+import Logging
 import Synchronization
 
 /// The enabled collectors and what the exporter reports about them: runs a scrape, times each
@@ -22,7 +23,7 @@ public final class CollectorRegistry: Sendable {
     public convenience init(flags: FlagValues, paths: ProcPaths, buildInfo: BuildInfo,
                             descriptors: [CollectorDescriptor] = CollectorDescriptor.all) throws(FlagError) {
         var enabled: [(name: String, collector: any Collector)] = []
-        for descriptor in descriptors where flags.bool(descriptor.enableFlag.name) {
+        for descriptor in descriptors where descriptor.isEnabled(by: flags) {
             enabled.append((descriptor.name, try descriptor.make(flags, paths)))
         }
         self.init(collectors: enabled, buildInfo: buildInfo)
@@ -40,7 +41,9 @@ public final class CollectorRegistry: Sendable {
                         help: "1 when the collector read all its sources in this scrape, 0 when one failed.")
         metrics.declare("netstat_parse_errors_total", .counter,
                         help: "Lines or files the collector skipped as malformed, since the exporter started.")
+        let debugging = log.logger.isEnabled(.debug)
         for (name, collector) in collectors where include(name) {
+            let seriesBefore = debugging ? metrics.seriesCount : 0
             var report = CollectorReport()
             let clock = ContinuousClock()
             let started = clock.now
@@ -52,9 +55,14 @@ public final class CollectorRegistry: Sendable {
                 return counts[name, default: 0]
             }
             if let failure = report.failures.first {
-                log.log(name, failure)
+                log.log(.error, key: name, "Collector failed", ["collector": name, "err": failure])
             } else if let skip = report.firstSkip {
-                log.log(name, "skipped malformed input: \(skip)")
+                log.log(.warn, key: name, "Collector skipped malformed input", ["collector": name, "err": skip])
+            }
+            if debugging {
+                log.logger.log(.debug, report.succeeded ? "Collector succeeded" : "Collector failed",
+                               ["collector": name, "duration_seconds": elapsed.seconds,
+                                "series": metrics.seriesCount - seriesBefore, "skipped_lines": report.skippedLines])
             }
             let label = [Label("collector", name)]
             metrics.gauge("netstat_scrape_collector_duration_seconds", help: "", labels: label,
@@ -80,6 +88,11 @@ public struct BuildInfo: Sendable, Hashable {
         self.version = version
         self.swiftVersion = swiftVersion
     }
+}
+
+extension MetricSet {
+    /// Every sample of every family, for the debug line of each collector.
+    var seriesCount: Int { families.values.reduce(0) { $0 + $1.samples.count } }
 }
 
 extension Duration {
