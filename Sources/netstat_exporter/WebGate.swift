@@ -41,7 +41,8 @@ final class WebGate: Sendable {
         if response.status >= 400 {
             // Every refusal below the server (auth, bad filter, wrong method, busy, not found)
             // ends here with its reason as the body text.
-            Log.requestRefused(status: response.status, reason: String(decoding: response.body.prefix(200), as: UTF8.self),
+            let reason = String(decoding: response.body.prefix(200), as: UTF8.self)
+            Log.requestRefused(status: response.status, reason: String(reason.prefix { $0 != "\n" }),
                                method: request.method, path: request.path)
         }
         response.headers.append(contentsOf: current.config.headers.map { ($0.name, $0.value) })

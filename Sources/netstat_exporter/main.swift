@@ -67,13 +67,6 @@ case .run(let flags):
     let gate = WebGate(config: webConfig, endpoint: endpoint)
     // Connections beyond max-requests must still reach the handler to be told 503.
     let connectionLimit = UInt32(options.maxRequests == 0 ? 1024 : options.maxRequests + 64)
-    Log.info("Starting netstat_exporter", ["version": ExporterOptions.version,
-                                            "swift_version": ExporterOptions.swiftVersion])
-    if registry.collectorNames.isEmpty {
-        Log.warn("No collectors enabled: the scrape has only the exporter's own metrics")
-    } else {
-        Log.info("Enabled collectors", ["collectors": registry.collectorNames.joined(separator: ",")])
-    }
     var servers: [HTTPServer]
     do {
         servers = try startServers(options, connectionLimit: connectionLimit, tls: webConfig.tls) {
@@ -81,6 +74,14 @@ case .run(let flags):
         }
     } catch {
         exitWithError(error.description)
+    }
+    // Logged once the listeners are up, so a start that fails writes only its one error line.
+    Log.info("Starting netstat_exporter", ["version": ExporterOptions.version,
+                                            "swift_version": ExporterOptions.swiftVersion])
+    if registry.collectorNames.isEmpty {
+        Log.warn("No collectors enabled: the scrape has only the exporter's own metrics")
+    } else {
+        Log.info("Enabled collectors", ["collectors": registry.collectorNames.joined(separator: ",")])
     }
     for server in servers {
         let shown = ListenAddress(host: server.address.host, port: server.boundPort)

@@ -41,8 +41,8 @@ import TestSupport
         #expect(try exporter.curl(["-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:10042/nope"]).stdout
                 == "404")
         // SIGHUP (1) is taken before SIGTERM (15) even when both are pending.
-        exporter.send(SIGHUP)
-        #expect(exporter.terminate() == 0)
+        try exporter.send(SIGHUP)
+        #expect(try exporter.terminate() == 0)
 
         let parsed = try exporter.stderr.split(separator: "\n").map { try Self.parse(String($0), format: format) }
         for line in parsed {

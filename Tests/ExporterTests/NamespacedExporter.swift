@@ -11,13 +11,18 @@ final class NamespacedExporter {
     private let stderrURL: URL
 
     /// Starts `command` (the exporter binary is `RunningExporter.binary`) in a new namespace
-    /// named after `prefix`.
+    /// named after `prefix`, under a shell that waits for it and exits with its status.
+    ///
+    /// The shell is there for Foundation: it learns that a child ended when a socket the child
+    /// inherited closes, and then blocks in waitpid for it. systemd-socket-activate closes every
+    /// inherited descriptor at start, so as a direct child it would look ended while it runs, and
+    /// the blocked waitpid would stall every later Process of the test run.
     init(prefix: String, _ command: [String]) throws {
         namespace = try NetworkNamespace(prefix: prefix)
         stderrURL = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ip", "netns", "exec", namespace.name] + command
+        process.arguments = ["ip", "netns", "exec", namespace.name, "sh", "-c", "\"$@\"; exit $?", "sh"] + command
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
@@ -54,24 +59,30 @@ final class NamespacedExporter {
         return false
     }
 
-    /// The command names of the processes in the namespace (`systemd-socket-`, `netstat_exporte`).
+    /// The processes in the namespace but the shell: the exporter, or systemd-socket-activate
+    /// until it execs the exporter.
+    func commandPIDs() throws -> [pid_t] {
+        try Shell.run(["ip", "netns", "pids", namespace.name]).stdout.split(separator: "\n")
+            .compactMap { pid_t($0) }.filter { $0 != process.processIdentifier }
+    }
+
+    /// Their command names (`systemd-socket-`, `netstat_exporte`: the kernel keeps 15 characters).
     func processNames() throws -> [String] {
-        let pids = try Shell.run(["ip", "netns", "pids", namespace.name]).stdout.split(separator: "\n")
-        return pids.compactMap { pid in
+        try commandPIDs().compactMap { pid in
             (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }
 
-    /// Sends `signal` to the process `ip netns exec` became (it execs, keeping the pid).
-    func send(_ signal: Int32) {
-        kill(process.processIdentifier, signal)
+    /// Sends `signal` to the command (not to the shell, which waits for it).
+    func send(_ signal: Int32) throws {
+        for pid in try commandPIDs() { kill(pid, signal) }
     }
 
     /// SIGTERM, then waits up to `timeout` seconds for the exit; the exit status, or nil if it hung.
     @discardableResult
-    func terminate(timeout: Double = 5) -> Int32? {
-        send(SIGTERM)
+    func terminate(timeout: Double = 5) throws -> Int32? {
+        try send(SIGTERM)
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(10_000) }
         guard !process.isRunning else { return nil }
@@ -79,11 +90,9 @@ final class NamespacedExporter {
     }
 
     func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        // Deleting the namespace kills everything in it, the shell too.
         namespace.delete()
+        if process.isRunning { process.waitUntilExit() }
         try? FileManager.default.removeItem(at: stderrURL)
     }
 }
