@@ -13,6 +13,11 @@ public enum SystemdSockets {
 
     /// Takes the descriptors from the environment; empty when none were passed to this process.
     public static func take() throws(HTTPServerError) -> [Int32] {
+        try take(from: firstDescriptor)
+    }
+
+    /// `take()` with the first descriptor given, so a test can hand over one of its own.
+    static func take(from firstDescriptor: Int32) throws(HTTPServerError) -> [Int32] {
         defer {
             for name in ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"] { unsetenv(name) }
         }
