@@ -42,7 +42,7 @@ struct ExporterOptions {
     ]
 
     static var allFlags: [FlagDefinition] {
-        generalFlags + [CollectorDescriptor.disableDefaultsFlag]
+        generalFlags + NamespaceOptions.flags + [CollectorDescriptor.disableDefaultsFlag]
             + CollectorDescriptor.all.flatMap { [$0.enableFlag] + $0.flags }
     }
 

@@ -51,14 +51,16 @@ import Testing
     }
 
     struct Failing: Collector {
-        func collect(into metrics: inout MetricSet, report: inout CollectorReport) {
+        let paths = ProcPaths()
+        func collect(_ namespace: NetworkNamespace, into metrics: inout MetricSet, report: inout CollectorReport) {
             metrics.gauge("netstat_partial", help: "Partial.", .unsigned(5))
             report.fail("/proc/net/y: no such file")
         }
     }
 
     struct TwoSeries: Collector {
-        func collect(into metrics: inout MetricSet, report: inout CollectorReport) {
+        let paths = ProcPaths()
+        func collect(_ namespace: NetworkNamespace, into metrics: inout MetricSet, report: inout CollectorReport) {
             metrics.gauge("netstat_a", help: "A.", labels: [Label("x", "1")], .unsigned(1))
             metrics.gauge("netstat_a", help: "A.", labels: [Label("x", "2")], .unsigned(2))
         }
