@@ -26,7 +26,8 @@ struct ExporterOptions {
         .repeatable("web.listen-address",
                     help: "Address on which to expose metrics (default \":10042\"); repeat for several."),
         .bool("web.systemd-socket", default: false,
-              help: "Serve on the listening sockets systemd passes (socket activation) instead of --web.listen-address."),
+              help: "Serve on the listening sockets systemd passes (socket activation) instead of "
+                  + "--web.listen-address."),
         .value("web.telemetry-path", default: "/metrics", help: "Path under which to expose metrics."),
         .value("web.max-requests", default: "40",
                help: "Maximum number of parallel scrape requests; more get 503 at once. 0 means no limit."),

@@ -66,7 +66,9 @@ import TestSupport
             #expect(started.isEmpty && listening.isEmpty)
         }
         if level == "debug" {
-            let scrape = try #require(parsed.first { $0.values["level"] == "DEBUG" && $0.values["collector"] == "interfaces" })
+            let scrape = try #require(parsed.first {
+                $0.values["level"] == "DEBUG" && $0.values["collector"] == "interfaces"
+            })
             #expect(scrape.keys.suffix(4) == ["collector", "duration_seconds", "series", "skipped_lines"])
             #expect(Double(scrape.values["duration_seconds"] ?? "") != nil)
             #expect(scrape.values["series"] == "0")
@@ -79,7 +81,8 @@ import TestSupport
     }
 
     @Test func aBadLevelOrFormatIsRefusedWithOneLine() throws {
-        for (flag, message) in [("--log.level=loud", #"--log.level: expected one of debug, info, warn, error, got \"loud\""#),
+        for (flag, message) in [("--log.level=loud",
+                                 #"--log.level: expected one of debug, info, warn, error, got \"loud\""#),
                                 ("--log.format=xml", #"--log.format: expected logfmt or json, got \"xml\""#)] {
             let result = try Shell.run([RunningExporter.binary, flag], timeout: 20)
             #expect(result.status == 1)
