@@ -38,7 +38,7 @@ final class WebGate: Sendable {
         } else {
             response = endpoint.respond(to: request)
         }
-        if response.status >= 400 {
+        if response.status >= 400, Log.logger.isEnabled(.debug) {
             // Every refusal below the server (auth, bad filter, wrong method, busy, not found)
             // ends here with its reason as the body text.
             let reason = String(decoding: response.body.prefix(200), as: UTF8.self)
