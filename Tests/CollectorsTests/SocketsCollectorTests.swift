@@ -84,10 +84,25 @@ import TestSupport
         #expect(report.firstSkip == "\(directory.path)/net/tcp: line 1: missing header line")
     }
 
-    @Test func readsTheLiveHost() {
+    /// A TCP listener and a UDP socket of this test's own, bound to loopback, so the live tables
+    /// hold sockets the scrape must count (an empty read would fail these checks).
+    @Test func readsTheLiveHost() throws {
+        let listener = try LoopbackSocket.tcpListener()
+        let udp = try LoopbackSocket.udp()
         let (metrics, report) = collect(ProcPaths())
         #expect(report.succeeded)
         #expect(report.skippedLines == 0)
         #expect(metrics.families["netstat_tcp_sockets"]?.samples.count == 22)
+        guard case .unsigned(let listening)? = tcp(metrics, "ipv4", "listen") else {
+            Issue.record("no ipv4 listen count")
+            return
+        }
+        #expect(listening >= 1)
+        guard case .unsigned(let datagram)? = metrics.value("netstat_udp_sockets", [Label("family", "ipv4")]) else {
+            Issue.record("no ipv4 UDP count")
+            return
+        }
+        #expect(datagram >= 1)
+        _ = (listener, udp)
     }
 }

@@ -20,9 +20,8 @@ final class SocketFarm {
         self.basePort = basePort
     }
 
-    static var exporterBinary: String {
-        Fixtures.repository(".build/debug/netstat_exporter")
-    }
+    /// The same rule as every other end-to-end test: `RunningExporter.binary`.
+    static var exporterBinary: String { RunningExporter.binary }
 
     /// Runs `body` with a farm of `workers` workers on ports `basePort`… in a fresh namespace.
     static func with<T>(workers: Int, established: Int, closeWait: Int,

@@ -136,9 +136,30 @@ import Testing
         #expect(found == [InetSocket(localAddress: .v4(0x7f00_0001), localPort: port, remoteAddress: .anyV4,
                                      remotePort: 0, state: 10, sendQueue: 7, receiveQueue: 0, uid: getuid(),
                                      inode: UInt64(info.st_ino), drops: nil)])
-        // The same session serves the next dump: UDP asks for the drop counter.
+        // The same session serves the next dump: UDP asks for the drop counter. A UDP socket of
+        // our own is bound first, so the list checked is never empty.
+        let udp = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(udp) }
+        var udpAddress = sockaddr_in()
+        udpAddress.sin_family = sa_family_t(AF_INET)
+        udpAddress.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        var udpLength = socklen_t(MemoryLayout<sockaddr_in>.size)
+        #expect(withUnsafePointer(to: &udpAddress) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(udp, $0, udpLength) }
+        } == 0)
+        _ = withUnsafeMutablePointer(to: &udpAddress) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(udp, $0, &udpLength) }
+        }
+        let udpPort = UInt16(bigEndian: udpAddress.sin_port)
         var udpDrops: [UInt64?] = []
-        try session.dump(.udp, .ipv4) { udpDrops.append($0.drops) }
+        var ownUDP: [InetSocket] = []
+        try session.dump(.udp, .ipv4) { socket in
+            udpDrops.append(socket.drops)
+            if socket.localPort == udpPort { ownUDP.append(socket) }
+        }
+        #expect(!udpDrops.isEmpty)
         #expect(udpDrops.allSatisfy { $0 != nil })
+        #expect(ownUDP.count == 1)
+        #expect(ownUDP.first?.drops == 0)
     }
 }

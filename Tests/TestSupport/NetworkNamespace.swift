@@ -34,3 +34,40 @@ public final class NetworkNamespace: @unchecked Sendable {
 public struct NamespaceError: Error, CustomStringConvertible {
     public let description: String
 }
+
+/// A `sleep` inside a namespace, whose /proc/<pid> shows the namespace's /proc/net: an
+/// in-process collector pointed at `procfs` reads that namespace's live tables.
+public final class NamespaceSleeper: @unchecked Sendable {
+    public let process = Process()
+
+    /// Waits (at most 10 s) until the sleeper has entered the namespace.
+    public init(_ netns: NetworkNamespace, seconds: Int = 120) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ip", "netns", "exec", netns.name, "sleep", String(seconds)]
+        try process.run()
+        let wanted = NamespaceSleeper.inode("/run/netns/\(netns.name)")
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let wanted, NamespaceSleeper.inode("/proc/\(process.processIdentifier)/ns/net") == wanted { return }
+            guard process.isRunning else { break }
+            usleep(10_000)
+        }
+        stop()
+        throw NamespaceError(description: "the sleeper did not enter \(netns.name) within 10 s")
+    }
+
+    /// `/proc/<pid>`: a procfs root whose `net/` is the namespace's.
+    public var procfs: String { "/proc/\(process.processIdentifier)" }
+
+    public func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    deinit { stop() }
+
+    private static func inode(_ path: String) -> UInt64? {
+        var info = stat()
+        return stat(path, &info) == 0 ? UInt64(info.st_ino) : nil
+    }
+}
