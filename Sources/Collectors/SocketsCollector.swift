@@ -19,21 +19,23 @@ public struct SocketsCollector: Collector {
     let paths: ProcPaths
     let options: AttributionOptions
     let owners: SocketOwners
+    let netlinkFallbacks: NetlinkFallbacks
 
     public init(paths: ProcPaths) {
         self.init(paths: paths, options: AttributionOptions())
     }
 
-    init(paths: ProcPaths, options: AttributionOptions) {
+    init(paths: ProcPaths, options: AttributionOptions, netlinkFallbacks: NetlinkFallbacks = NetlinkFallbacks()) {
         self.paths = paths
         self.options = options
         self.owners = SocketOwners(procfs: paths.procfs)
+        self.netlinkFallbacks = netlinkFallbacks
     }
 
     public func collect(into metrics: inout MetricSet, report: inout CollectorReport) {
         // The fd tables are read on another thread while the socket tables are dumped here.
         let scan = owners.beginScan()
-        var tables = SocketTables(source: options.source, paths: paths, report: &report)
+        var tables = SocketTables(source: options.source, paths: paths, fallbacks: netlinkFallbacks, report: &report)
         let ports = PortBucketing(ephemeralStart: AttributionOptions.ephemeralStart(paths),
                                   wellKnown: options.wellKnownPorts)
         var tally = ConnectionTally(ports: ports, peerScope: options.peerScope, withUser: options.withUser)
@@ -56,6 +58,7 @@ public struct SocketsCollector: Collector {
             collectUDP(family, tables: &tables, tally: &tally, into: &metrics, report: &report)
         }
         collectUnix(into: &metrics, report: &report)
+        netlinkFallbacks.write(into: &metrics)
 
         let (inodes, uids) = tally.allInodes()
         let attribution = owners.attribute(inodes, uids: uids, scan: scan)

@@ -75,6 +75,28 @@ import Testing
         #expect(sockets[1].remoteAddress.description == "::ffff:192.0.2.1")
     }
 
+    /// NLM_F_DUMP_INTR (0x10) on a message of the dump: the tables changed while it ran. The
+    /// socket before it was handed out; the flagged one and the rest are not.
+    @Test func interruptedDumpIsReported() {
+        var datagram = Datagram()
+        datagram.socket(sequence: 7, family: 2, state: 1, source: [1, 0, 0, 0], sourcePort: 1,
+                        destination: [2, 0, 0, 0], destinationPort: 2, receiveQueue: 0, sendQueue: 0, uid: 0, inode: 1)
+        var flagged = Datagram()
+        flagged.socket(sequence: 7, family: 2, state: 1, source: [3, 0, 0, 0], sourcePort: 3,
+                       destination: [4, 0, 0, 0], destinationPort: 4, receiveQueue: 0, sendQueue: 0, uid: 0, inode: 2)
+        flagged.bytes[6] = 0x12 // nlmsg_flags = NLM_F_MULTI | NLM_F_DUMP_INTR
+        datagram.bytes += flagged.bytes
+        datagram.done(sequence: 7)
+        let (sockets, outcome) = decode(datagram)
+        #expect(outcome == .interrupted)
+        #expect(sockets.map(\.inode) == [1])
+        // The same flag on a message of another request is not this dump's business.
+        var other = flagged
+        other.bytes[8] = 6 // nlmsg_seq = 6
+        other.done(sequence: 7)
+        #expect(decode(other).1 == .done)
+    }
+
     @Test func ignoresOtherSequenceAndAsksForMore() {
         var datagram = Datagram()
         datagram.socket(sequence: 6, family: 2, state: 1, source: [1, 0, 0, 0], sourcePort: 1,
