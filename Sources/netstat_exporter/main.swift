@@ -75,6 +75,9 @@ case .run(let flags):
         }
     }
     let collectors = registry.collectorNames.joined(separator: ",")
+    if registry.collectorNames.contains("sockets"), let warning = AttributionCapabilities.startupWarning(paths: options.paths) {
+        RateLimitedLog.writeInfo(warning)
+    }
     for server in servers {
         let shown = ListenAddress(host: server.address.host, port: server.boundPort)
         RateLimitedLog.writeInfo("Listening on address=\(shown) collectors=\(collectors) tls=\(server.tls != nil)")
