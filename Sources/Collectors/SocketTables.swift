@@ -11,9 +11,9 @@ enum SocketSource: String, Sendable, CaseIterable {
     case proc
 }
 
-/// One scrape's view of the inet tables.
+/// One scrape's view of one namespace's inet tables.
 struct SocketTables {
-    private let paths: ProcPaths
+    private let namespace: NetworkNamespace
     private var session: SockDiagSession?
     private let mayFallBack: Bool
     private let fallbacks: NetlinkFallbacks
@@ -25,11 +25,16 @@ struct SocketTables {
         let bytes: [UInt8]?
     }
 
-    init(source: SocketSource, paths: ProcPaths, fallbacks: NetlinkFallbacks, report: inout CollectorReport) {
-        self.paths = paths
+    init(source: SocketSource, namespace: NetworkNamespace, fallbacks: NetlinkFallbacks,
+         report: inout CollectorReport) {
+        self.namespace = namespace
         self.mayFallBack = source == .auto
         self.fallbacks = fallbacks
-        guard source == .netlink || (source == .auto && paths.isLiveProc) else { return }
+        // A namespace read through another process's /proc/<pid>/net has no netlink socket of
+        // its own: the exporter's would dump the wrong namespace.
+        guard namespace.netlinkReachable else { return }
+        let live = namespace.reader != .own || namespace.procfs == "/proc"
+        guard source == .netlink || (source == .auto && live) else { return }
         do {
             session = try SockDiagSession(faults: fallbacks.faults)
         } catch {
@@ -49,7 +54,7 @@ struct SocketTables {
             procTCP[family] = ProcTable(bytes: readTable(family.procTable("tcp"), family, report: &report))
         }
         guard let bytes = procTCP[family]?.bytes else { return }
-        let path = paths.proc(family.procTable("tcp"))
+        let path = namespace.net(family.procTable("tcp"))
         let listen = TCPState.listen.rawValue
         let summary = InetSocketTable.parse(bytes) { socket in
             if (socket.state == listen) == listening { body(socket, false) }
@@ -62,7 +67,7 @@ struct SocketTables {
         if session != nil, dump(.udp, family, states: SockDiagSession.allStates, report: &report, body) {
             return
         }
-        let path = paths.proc(family.procTable("udp"))
+        let path = namespace.net(family.procTable("udp"))
         guard let bytes = readTable(family.procTable("udp"), family, report: &report) else { return }
         report.record(InetSocketTable.parse(bytes, body), path: path)
     }
@@ -114,7 +119,7 @@ struct SocketTables {
     }
 
     private func readTable(_ relative: String, _ family: SocketFamily, report: inout CollectorReport) -> [UInt8]? {
-        let path = paths.proc(relative)
+        let path = namespace.net(relative)
         return family == .ipv4 ? report.readRequired(path) : report.readOptional(path)
     }
 }
