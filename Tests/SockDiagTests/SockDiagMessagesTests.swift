@@ -2,6 +2,7 @@ import Glibc
 import ProcNet
 import SockDiag
 import Testing
+import TestSupport
 
 /// Decoding inet_diag dump datagrams: a buffer laid out as the kernel sends it, and a live dump.
 @Suite struct SockDiagMessagesTests {
@@ -133,55 +134,27 @@ import Testing
         return (sockets, outcome)
     }
 
+    /// In a namespace of the test's own: its listener (backlog 7) and a UDP socket, and nothing
+    /// else, so both dumps are exact.
     @Test func liveDumpFindsOwnListenerWithItsBacklog() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        #expect(listen(fd, 7) == 0)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        let netns = try NetworkNamespace(prefix: "suitesd")
+        defer { netns.delete() }
+        try netns.entered {
+            let listener = try LoopbackSocket.tcpListener(backlog: 7)
+            let udp = try LoopbackSocket.udp()
+            let session = try SockDiagSession()
+            var found: [InetSocket] = []
+            let visited = try session.dump(.tcp, .ipv4, states: SockDiagSession.listenState) { found.append($0) }
+            #expect(visited == 1)
+            #expect(found == [InetSocket(localAddress: .v4(0x7f00_0001), localPort: listener.port, remoteAddress: .anyV4,
+                                         remotePort: 0, state: 10, sendQueue: 7, receiveQueue: 0, uid: getuid(),
+                                         inode: listener.inode, drops: nil)])
+            // The same session serves the next dump: UDP asks for the drop counter.
+            var datagram: [InetSocket] = []
+            try session.dump(.udp, .ipv4) { datagram.append($0) }
+            #expect(datagram.map(\.localPort) == [udp.port])
+            #expect(datagram.map(\.inode) == [udp.inode])
+            #expect(datagram.first?.drops == 0)
         }
-        let port = UInt16(bigEndian: address.sin_port)
-        var info = stat()
-        fstat(fd, &info)
-
-        let session = try SockDiagSession()
-        var found: [InetSocket] = []
-        let visited = try session.dump(.tcp, .ipv4, states: SockDiagSession.listenState) { socket in
-            if socket.localPort == port { found.append(socket) }
-        }
-        #expect(visited >= 1)
-        #expect(found == [InetSocket(localAddress: .v4(0x7f00_0001), localPort: port, remoteAddress: .anyV4,
-                                     remotePort: 0, state: 10, sendQueue: 7, receiveQueue: 0, uid: getuid(),
-                                     inode: UInt64(info.st_ino), drops: nil)])
-        // The same session serves the next dump: UDP asks for the drop counter. A UDP socket of
-        // our own is bound first, so the list checked is never empty.
-        let udp = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        defer { close(udp) }
-        var udpAddress = sockaddr_in()
-        udpAddress.sin_family = sa_family_t(AF_INET)
-        udpAddress.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-        var udpLength = socklen_t(MemoryLayout<sockaddr_in>.size)
-        #expect(withUnsafePointer(to: &udpAddress) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(udp, $0, udpLength) }
-        } == 0)
-        _ = withUnsafeMutablePointer(to: &udpAddress) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(udp, $0, &udpLength) }
-        }
-        let udpPort = UInt16(bigEndian: udpAddress.sin_port)
-        var udpDrops: [UInt64?] = []
-        var ownUDP: [InetSocket] = []
-        try session.dump(.udp, .ipv4) { socket in
-            udpDrops.append(socket.drops)
-            if socket.localPort == udpPort { ownUDP.append(socket) }
-        }
-        #expect(!udpDrops.isEmpty)
-        #expect(udpDrops.allSatisfy { $0 != nil })
-        #expect(ownUDP.count == 1)
-        #expect(ownUDP.first?.drops == 0)
     }
 }

@@ -29,6 +29,33 @@ public final class NetworkNamespace: @unchecked Sendable {
     }
 
     deinit { delete() }
+
+    /// Runs `body` with the calling thread inside the namespace (setns(2)), then puts the thread
+    /// back. Sockets opened in `body` (netlink ones included) belong to the namespace, and
+    /// /proc/thread-self/net shows it; /proc/net still shows the process's first thread's.
+    public func entered<T>(_ body: () throws -> T) throws -> T {
+        let original = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)
+        guard original >= 0 else { throw NamespaceError(description: "open own netns: errno \(errno)") }
+        defer { close(original) }
+        let target = open("/run/netns/\(name)", O_RDONLY | O_CLOEXEC)
+        guard target >= 0 else { throw NamespaceError(description: "open /run/netns/\(name): errno \(errno)") }
+        defer { close(target) }
+        guard NetworkNamespace.setns(target, NetworkNamespace.cloneNewNet) == 0 else {
+            throw NamespaceError(description: "setns \(name): errno \(errno)")
+        }
+        // A thread left in the test's namespace would run other tests there: stop instead.
+        defer { precondition(NetworkNamespace.setns(original, NetworkNamespace.cloneNewNet) == 0, "setns back failed") }
+        return try body()
+    }
+
+    private static let cloneNewNet: Int32 = 0x4000_0000
+
+    /// Glibc declares setns only under _GNU_SOURCE, which Swift's Glibc module does not define.
+    private static let setns: @convention(c) (Int32, Int32) -> Int32 = {
+        // dlsym(RTLD_DEFAULT, …): the handle is a null pointer.
+        guard let symbol = dlsym(nil, "setns") else { fatalError("no setns in libc") }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
+    }()
 }
 
 public struct NamespaceError: Error, CustomStringConvertible {

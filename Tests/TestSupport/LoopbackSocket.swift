@@ -3,14 +3,15 @@ import Glibc
 #endif
 
 /// A socket of the test's own bound to 127.0.0.1 on a port the kernel picks, closed on deinit:
-/// something the live tables must show.
-final class LoopbackSocket {
-    struct Failure: Error {
-        let errno: Int32
+/// something the live tables must show. Open it inside `NetworkNamespace.entered` so it lives
+/// in the test's namespace, not the host's.
+public final class LoopbackSocket: @unchecked Sendable {
+    public struct Failure: Error {
+        public let errno: Int32
     }
 
-    let fd: Int32
-    let port: UInt16
+    public let fd: Int32
+    public let port: UInt16
 
     private init(type: __socket_type) throws {
         let fd = socket(AF_INET, Int32(type.rawValue), 0)
@@ -33,16 +34,23 @@ final class LoopbackSocket {
         port = UInt16(bigEndian: address.sin_port)
     }
 
-    /// A TCP socket listening on 127.0.0.1 (backlog 4).
-    static func tcpListener() throws -> LoopbackSocket {
+    /// A TCP socket listening on 127.0.0.1.
+    public static func tcpListener(backlog: Int32 = 4) throws -> LoopbackSocket {
         let socket = try LoopbackSocket(type: SOCK_STREAM)
-        guard listen(socket.fd, 4) == 0 else { throw Failure(errno: errno) }
+        guard listen(socket.fd, backlog) == 0 else { throw Failure(errno: errno) }
         return socket
     }
 
     /// A UDP socket bound to 127.0.0.1.
-    static func udp() throws -> LoopbackSocket {
+    public static func udp() throws -> LoopbackSocket {
         try LoopbackSocket(type: SOCK_DGRAM)
+    }
+
+    /// The socket's inode, as the socket tables name it.
+    public var inode: UInt64 {
+        var info = stat()
+        fstat(fd, &info)
+        return UInt64(info.st_ino)
     }
 
     deinit { close(fd) }
