@@ -144,6 +144,8 @@ public final class HTTPServer: Sendable {
     public func stop() {
         guard let daemon else { return }
         core.table.stopAll(answering: .text(503, "503 the exporter is shutting down"))
+        // Give the polling thread a moment to send those 503s before every connection is closed.
+        _ = drain(until: .now + .milliseconds(500))
         core.wakeSweeper()
         if let sweeper { pthread_join(sweeper, nil) }
         MHD_stop_daemon(daemon)
