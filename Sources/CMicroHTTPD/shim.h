@@ -144,6 +144,11 @@ static inline struct MHD_Daemon *netstat_mhd_start(
         MHD_OPTION_EXTERNAL_LOGGER, netstat_mhd_format_log, (void *)callbacks,
         MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd,
         MHD_OPTION_CONNECTION_LIMIT, limits.connections,
+        // Request line and headers must fit here (else 414/431). Above 32 KiB libmicrohttpd maps
+        // each connection's pool on its own and unmaps it at close, so an idle connection costs
+        // the pages it touched and churn gives memory back; its default 32 KiB comes from malloc,
+        // and a thousand reconnecting slowloris clients grew RSS by ~25 MB that way (measured).
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(40 * 1024),
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits.connections_per_address,
         MHD_OPTION_CONNECTION_TIMEOUT, limits.idle_timeout_seconds,
         MHD_OPTION_NOTIFY_COMPLETED, callbacks->completed, callbacks->context,

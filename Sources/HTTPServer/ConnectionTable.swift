@@ -65,15 +65,16 @@ final class ConnectionTable: Sendable {
     func expire(olderThan seconds: Double) -> Int {
         let cutoff = ContinuousClock.now - .milliseconds(Int64(seconds * 1000))
         return state.withLock { state in
-            var count = 0
-            for (connection, entry) in state.entries {
-                guard case .reading(let since) = entry.phase, since < cutoff else { continue }
+            let late = state.entries.filter { _, entry in
+                if case .reading(let since) = entry.phase { return since < cutoff }
+                return false
+            }
+            for (connection, entry) in late {
                 netstat_socket_shutdown(entry.fd)
                 state.entries[connection]?.phase = .expired
-                count += 1
             }
-            state.expiredTotal += count
-            return count
+            state.expiredTotal += late.count
+            return late.count
         }
     }
 
