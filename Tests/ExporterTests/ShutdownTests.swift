@@ -34,6 +34,19 @@ import TestSupport
         }
     }
 
+    /// An exporter on a FIFO procfs with one scrape held inside it: the tree, the exporter, the
+    /// scrape, and the FIFO's write end that releases it.
+    func startWithAScrapeHeld(_ flags: [String] = [], scheme: String = "http", curl: [String] = [])
+        throws -> (ScrapeLimitTests.BlockingProcfs, RunningExporter, BackgroundScrape, Int32) {
+        let procfs = try ScrapeLimitTests.BlockingProcfs()
+        let exporter = try RunningExporter(["--web.listen-address=127.0.0.1:0", "--path.procfs=\(procfs.root.path)"]
+                                           + flags)
+        let held = try BackgroundScrape("\(scheme)://\(exporter.addresses[0])/metrics?collect[]=sockets", extra: curl)
+        let writer = procfs.waitForReader()
+        try #require(writer >= 0)
+        return (procfs, exporter, held, writer)
+    }
+
     /// Waits up to `timeout` seconds for the exporter to exit; how long that took.
     func waitForExit(_ exporter: RunningExporter, timeout: Double) -> Double? {
         let started = Date()
@@ -45,11 +58,7 @@ import TestSupport
 
     @Test(arguments: [SIGTERM, SIGINT])
     func aScrapeInFlightFinishesThenTheExporterExitsZero(signal: Int32) throws {
-        let procfs = try ScrapeLimitTests.BlockingProcfs()
-        let exporter = try RunningExporter(["--web.listen-address=127.0.0.1:0", "--path.procfs=\(procfs.root.path)"])
-        let held = try BackgroundScrape("\(exporter.base)/metrics?collect[]=sockets")
-        let writer = procfs.waitForReader()
-        try #require(writer >= 0)
+        let (procfs, exporter, held, writer) = try startWithAScrapeHeld()
 
         kill(exporter.pid, signal)
         #expect(exporter.waitForLog("Shutting down on signal \(signal)"))
@@ -67,12 +76,9 @@ import TestSupport
     }
 
     @Test func aScrapeStillRunningAfterFiveSecondsGets503AndTheExitIsStillZero() throws {
-        let procfs = try ScrapeLimitTests.BlockingProcfs()
-        let exporter = try RunningExporter(["--web.listen-address=127.0.0.1:0", "--path.procfs=\(procfs.root.path)"])
-        let held = try BackgroundScrape("\(exporter.base)/metrics?collect[]=sockets")
-        let writer = procfs.waitForReader()
-        try #require(writer >= 0)
-        defer { close(writer) }
+        let (procfs, exporter, held, writer) = try startWithAScrapeHeld()
+        // The scrape is never released; the FIFO's tree lives until the test ends.
+        defer { withExtendedLifetime(procfs) { close(writer) } }
 
         kill(exporter.pid, SIGTERM)
         let exitedAfter = waitForExit(exporter, timeout: 10)
@@ -83,11 +89,7 @@ import TestSupport
     }
 
     @Test func sighupWithoutAWebConfigChangesNothing() throws {
-        let procfs = try ScrapeLimitTests.BlockingProcfs()
-        let exporter = try RunningExporter(["--web.listen-address=127.0.0.1:0", "--path.procfs=\(procfs.root.path)"])
-        let held = try BackgroundScrape("\(exporter.base)/metrics?collect[]=sockets")
-        let writer = procfs.waitForReader()
-        try #require(writer >= 0)
+        let (procfs, exporter, held, writer) = try startWithAScrapeHeld()
 
         kill(exporter.pid, SIGHUP)
         #expect(exporter.waitForLog("SIGHUP without --web.config.file: nothing to reload"))
@@ -99,15 +101,11 @@ import TestSupport
     }
 
     @Test func sighupRestartingTLSLetsTheScrapeInFlightFinish() throws {
-        let procfs = try ScrapeLimitTests.BlockingProcfs()
         let pki = try TestCertificates()
         try WebSecurityTests.writeConfig(pki)
-        let exporter = try RunningExporter(["--web.listen-address=127.0.0.1:0", "--path.procfs=\(procfs.root.path)",
-                                            "--web.config.file=\(pki.path("web.yml"))"])
+        let (procfs, exporter, held, writer) = try startWithAScrapeHeld(
+            ["--web.config.file=\(pki.path("web.yml"))"], scheme: "https", curl: ["--cacert", pki.path("ca.crt")])
         let url = "https://\(exporter.addresses[0])/metrics"
-        let held = try BackgroundScrape(url + "?collect[]=sockets", extra: ["--cacert", pki.path("ca.crt")])
-        let writer = procfs.waitForReader()
-        try #require(writer >= 0)
 
         // A new server certificate: the listener's daemon is replaced on the same socket; the old
         // one keeps the scrape it has until that scrape is answered.

@@ -2,23 +2,10 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The HTTP limit flags: their values are checked at start, and the connection limit is fitted
-/// under the open-file limit rather than failing at the thousandth connection.
+/// The HTTP limit flags (bad values: `CommandLineTests.badFlagsExitWithOneLine`): durations in
+/// every unit, and the connection limit fitted under the open-file limit rather than failing at
+/// the thousandth connection.
 @Suite struct WebLimitFlagsTests {
-    @Test(arguments: [
-        (["--web.read-timeout=10"], "--web.read-timeout: expected a duration from 100ms to 3600s such as 10s or 500ms, got \\\"10\\\""),
-        (["--web.read-timeout=2h"], "got \\\"2h\\\""),
-        (["--web.read-timeout=50ms"], "got \\\"50ms\\\""),
-        (["--web.max-connections=0"], "--web.max-connections: expected a whole number from 1 to 1000000"),
-        (["--web.max-connections-per-address=-1"], "--web.max-connections-per-address: expected a whole number"),
-    ])
-    func badValuesExitWithOneLine(arguments: [String], message: String) throws {
-        let result = try Shell.run([RunningExporter.binary, "--web.listen-address=127.0.0.1:0"] + arguments)
-        #expect(result.status == 1)
-        #expect(result.stderr.split(separator: "\n").count == 1)
-        #expect(result.stderr.contains(message), "\(result.stderr)")
-    }
-
     @Test func durationsInEveryUnitAreAccepted() throws {
         for value in ["500ms", "1m30s", "1h"] {
             let exporter = try RunningExporter(["--web.listen-address=127.0.0.1:0", "--web.read-timeout=\(value)",
