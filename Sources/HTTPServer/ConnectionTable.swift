@@ -30,7 +30,6 @@ final class ConnectionTable: Sendable {
         /// Requests whose connection is suspended while a worker answers them.
         var suspended: [UInt: PendingRequest] = [:]
         var stopped = false
-        var expiredTotal = 0
     }
 
     private let state = Mutex(State())
@@ -73,19 +72,14 @@ final class ConnectionTable: Sendable {
                 netstat_socket_shutdown(entry.fd)
                 state.entries[connection]?.phase = .expired
             }
-            state.expiredTotal += late.count
             return late.count
         }
     }
 
-    /// Connections closed for missing the read deadline, since the daemon started.
-    var expiredTotal: Int { state.withLock { $0.expiredTotal } }
-
-    /// Connections open now, and requests being answered now.
-    var counts: (connections: Int, answering: Int) {
+    /// Requests being answered now (read, and not yet sent or abandoned).
+    var answering: Int {
         state.withLock { state in
-            let answering = state.entries.values.filter { if case .answering = $0.phase { true } else { false } }.count
-            return (state.entries.count, answering)
+            state.entries.values.filter { if case .answering = $0.phase { true } else { false } }.count
         }
     }
 

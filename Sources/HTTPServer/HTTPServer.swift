@@ -118,18 +118,12 @@ public final class HTTPServer: Sendable {
 
     /// Waits until no request is being answered, or until `deadline`; true if none is left.
     public func drain(until deadline: ContinuousClock.Instant) -> Bool {
-        while core.table.counts.answering > 0 {
+        while core.table.answering > 0 {
             guard ContinuousClock.now < deadline else { return false }
             usleep(10_000)
         }
         return true
     }
-
-    /// Connections open now and requests being answered now.
-    public var connectionCounts: (connections: Int, answering: Int) { core.table.counts }
-
-    /// Connections closed so far for missing the read deadline.
-    public var expiredConnections: Int { core.table.expiredTotal }
 
     /// Call once before any server starts: all threads then share one malloc arena. Without it
     /// glibc gives threads arenas of their own, kept resident after the threads end: measured on a

@@ -42,13 +42,6 @@ public final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    /// The number of worker threads alive now.
-    public var threadCount: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return threads
-    }
-
     private func take() -> (@Sendable () -> Void)? {
         lock.lock()
         defer { lock.unlock() }
