@@ -31,6 +31,12 @@ struct ExporterOptions {
         .value("web.telemetry-path", default: "/metrics", help: "Path under which to expose metrics."),
         .value("web.max-requests", default: "40",
                help: "Maximum number of parallel scrape requests; more get 503 at once. 0 means no limit."),
+        .value("web.max-connections", default: "2048",
+               help: "Maximum number of open HTTP connections; more wait in the listen backlog."),
+        .value("web.max-connections-per-address", default: "32",
+               help: "Maximum number of open HTTP connections from one client address; more are closed at once. 0 means no limit."),
+        .value("web.read-timeout", default: "10s",
+               help: "Deadline for a whole request to arrive (and for an idle keep-alive connection); as 500ms, 10s or 1m."),
         .bool("web.disable-exporter-metrics", default: false,
               help: "Exclude the exporter's own process_* metrics from the scrape."),
         .value("web.config.file", default: "",
@@ -66,6 +72,7 @@ struct ExporterOptions {
     let systemdSocket: Bool
     let telemetryPath: String
     let maxRequests: Int
+    let httpLimits: HTTPServerLimits
     let exporterMetrics: Bool
     let webConfigFile: String?
     let paths: ProcPaths
@@ -84,6 +91,11 @@ struct ExporterOptions {
         listenAddresses = addresses
         systemdSocket = flags.bool("web.systemd-socket")
         maxRequests = try flags.integer("web.max-requests", in: 0...100_000)
+        httpLimits = HTTPServerLimits(
+            maxConnections: try flags.integer("web.max-connections", in: 1...1_000_000),
+            maxConnectionsPerAddress: try flags.integer("web.max-connections-per-address", in: 0...1_000_000),
+            readTimeoutSeconds: try DurationFlag.seconds(flags.string("web.read-timeout"), flag: "web.read-timeout",
+                                                         in: 0.1...3600))
         exporterMetrics = !flags.bool("web.disable-exporter-metrics")
         let configFile = flags.string("web.config.file")
         webConfigFile = configFile.isEmpty ? nil : configFile

@@ -4,12 +4,13 @@ import Logging
 /// Starts the HTTP servers: one per `--web.listen-address`, or with `--web.systemd-socket` one
 /// per listening socket systemd passed (the addresses are then systemd's, from the .socket unit).
 /// Either way every server has the same TLS settings and handler, so the web config applies alike.
-func startServers(_ options: ExporterOptions, connectionLimit: UInt32, tls: TLSSettings?,
+func startServers(_ options: ExporterOptions, limits: HTTPServerLimits, workers: WorkerPool, tls: TLSSettings?,
+                  log: @escaping HTTPServer.ErrorLog,
                   handler: @escaping HTTPServer.Handler) throws(HTTPServerError) -> [HTTPServer] {
     guard options.systemdSocket else {
         var servers: [HTTPServer] = []
         for address in options.listenAddresses {
-            servers.append(try HTTPServer(address: address, connectionLimit: connectionLimit, tls: tls,
+            servers.append(try HTTPServer(address: address, limits: limits, workers: workers, tls: tls, log: log,
                                           handler: handler))
         }
         return servers
@@ -24,7 +25,7 @@ func startServers(_ options: ExporterOptions, connectionLimit: UInt32, tls: TLSS
     }
     var servers: [HTTPServer] = []
     for fd in sockets {
-        servers.append(try HTTPServer(listeningSocket: fd, connectionLimit: connectionLimit, tls: tls,
+        servers.append(try HTTPServer(listeningSocket: fd, limits: limits, workers: workers, tls: tls, log: log,
                                       handler: handler))
     }
     return servers

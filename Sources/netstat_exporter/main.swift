@@ -65,11 +65,23 @@ case .run(let flags):
                                    limiter: ScrapeLimiter(limit: options.maxRequests),
                                    exporterMetrics: options.exporterMetrics)
     let gate = WebGate(config: webConfig, endpoint: endpoint)
-    // Connections beyond max-requests must still reach the handler to be told 503.
-    let connectionLimit = UInt32(options.maxRequests == 0 ? 1024 : options.maxRequests + 64)
+    // Handlers run on workers, not on the polling thread. Scrapes beyond max-requests are
+    // answered 503 at once, so max-requests workers are the most that can be busy scraping; a
+    // few more keep the landing page, 401s and 503s quick meanwhile.
+    let workers = WorkerPool(maxThreads: options.maxRequests == 0 ? 64 : options.maxRequests + 4)
+    var limits = options.httpLimits
+    let softFileLimit = FileDescriptorLimit.raiseSoftLimit()
+    let fitting = FileDescriptorLimit.connectionsThatFit(limits.maxConnections, softLimit: softFileLimit)
+    if fitting < limits.maxConnections {
+        Log.warn("--web.max-connections=\(limits.maxConnections) does not fit the open-file limit "
+                 + "\(softFileLimit); using \(fitting)")
+        limits.maxConnections = fitting
+    }
+    let httpErrors = HTTPErrorLog()
     var servers: [HTTPServer]
     do {
-        servers = try startServers(options, connectionLimit: connectionLimit, tls: webConfig.tls) {
+        servers = try startServers(options, limits: limits, workers: workers, tls: webConfig.tls,
+                                   log: { httpErrors.log(format: $0, line: $1) }) {
             gate.respond(to: $0)
         }
     } catch {
@@ -99,7 +111,7 @@ case .run(let flags):
             continue
         }
         Log.info("Shutting down on signal \(received)")
-        for server in servers { server.stop() }
+        shutDown(servers, graceSeconds: 5)
         exit(0)
     }
 }

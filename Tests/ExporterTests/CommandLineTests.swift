@@ -50,6 +50,11 @@ import TestSupport
         (["--web.listen-address=::1:80"], "must be written in brackets"),
         (["--web.listen-address=10.254.254.254:10042"], "cannot listen on 10.254.254.254:10042"),
         (["--collector.sockets=perhaps"], "expected true or false"),
+        (["--web.read-timeout=10"], "--web.read-timeout: expected a duration from 100ms to 3600s such as 10s or 500ms, got \\\"10\\\""),
+        (["--web.read-timeout=2h"], "got \\\"2h\\\""),
+        (["--web.read-timeout=50ms"], "got \\\"50ms\\\""),
+        (["--web.max-connections=0"], "--web.max-connections: expected a whole number from 1 to 1000000"),
+        (["--web.max-connections-per-address=-1"], "--web.max-connections-per-address: expected a whole number"),
     ])
     func badFlagsExitWithOneLine(arguments: [String], message: String) throws {
         let result = try run(arguments)
