@@ -27,7 +27,7 @@ struct AttributionWriter {
     let options: AttributionOptions
 
     /// A pid, or -1 for no owner ("-"), -2 for an owner that could not be looked for ("unknown").
-    private func ownerCode(_ index: Int) -> Int32 {
+    func ownerCode(_ index: Int) -> Int32 {
         let pid = attribution.owners[index]
         if pid >= 0 { return pid }
         return inodes[index] == 0 || attribution.complete ? -1 : -2
@@ -100,6 +100,7 @@ struct AttributionWriter {
         for (labels, count) in peers {
             metrics.gauge("netstat_tcp_peer_connections", help: "", labels: labels, .unsigned(count))
         }
+        writeTopPeers(into: &metrics, process: process, port: port)
 
         var listeners: [[Label]: (count: UInt64, queue: UInt64, backlog: UInt64?)] = [:]
         for (offset, listener) in tally.tcpListeners.enumerated() {
@@ -149,6 +150,7 @@ struct AttributionWriter {
          "Bytes sent but not yet acknowledged (Send-Q), summed over the connections with these labels."),
         ("netstat_tcp_peer_connections",
          "Non-listening TCP sockets by the scope of the remote address (loopback, private, link_local, public, or a --collector.sockets.peer-group)."),
+        AttributionWriter.topPeersFamily,
         ("netstat_tcp_listener_info", "Listening TCP sockets by bound address, port and process (netstat -ltnp); 1 per socket."),
         ("netstat_tcp_listen_queue_length", "Connections waiting in the listener's accept queue (a listener's Recv-Q)."),
         ("netstat_tcp_listen_queue_max", "The listener's accept backlog (its Send-Q in ss -ltn); netlink only."),

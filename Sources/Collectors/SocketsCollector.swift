@@ -36,7 +36,8 @@ public struct SocketsCollector: Collector {
         var tables = SocketTables(source: options.source, paths: paths, report: &report)
         let ports = PortBucketing(ephemeralStart: AttributionOptions.ephemeralStart(paths),
                                   wellKnown: options.wellKnownPorts)
-        var tally = ConnectionTally(ports: ports, peerScope: options.peerScope, withUser: options.withUser)
+        var tally = ConnectionTally(ports: ports, peerScope: options.peerScope, withUser: options.withUser,
+                                    topPeers: options.topPeers)
         var states = [SocketFamily: TCPStateTally]()
         for family in SocketFamily.allCases {
             tables.visitTCP(family, listening: true, report: &report) { socket, fromNetlink in

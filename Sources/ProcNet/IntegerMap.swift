@@ -22,7 +22,10 @@ public struct IntegerMap<Key: FixedWidthInteger & UnsignedInteger, Value> {
 
     @inlinable @inline(__always)
     func home(_ key: Key) -> Int {
-        Int(truncatingIfNeeded: (UInt64(truncatingIfNeeded: key) &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        var folded = UInt64(truncatingIfNeeded: key)
+        // A 128-bit key (an IPv6 network: its low half often all 0) folds its high half in.
+        if Key.bitWidth > 64 { folded ^= UInt64(truncatingIfNeeded: key >> 64) &* 0xFF51_AFD7_ED55_8CCD }
+        return Int(truncatingIfNeeded: (folded &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
     /// The slot holding `key`, if present.
