@@ -92,4 +92,75 @@ import TestSupport
             #expect(Self.peers(grouped) == ["127.0.0.0/24", "::/64"])
         }
     }
+
+    /// Sends `count` SYNs from each source address to 10.211.0.1:30500 with raw sockets, then
+    /// exits: the handshakes never finish, so the target holds them in SYN_RECV.
+    static let synSender = """
+        import socket, struct
+        def checksum(data):
+            total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+            while total >> 16: total = (total & 0xffff) + (total >> 16)
+            return ~total & 0xffff
+        raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+        target = "10.211.0.1"
+        for source, count in [("10.211.0.2", 5), ("10.211.0.3", 3), ("10.211.0.4", 1)]:
+            for n in range(count):
+                tcp = struct.pack("!HHIIBBHHH", 41000 + n, 30500, 1000 + n, 0, 5 << 4, 0x02, 64240, 0, 0)
+                pseudo = socket.inet_aton(source) + socket.inet_aton(target) + struct.pack("!BBH", 0, 6, len(tcp))
+                tcp = tcp[:16] + struct.pack("!H", checksum(pseudo + tcp)) + tcp[18:]
+                ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), n + 1, 0, 64, 6, 0,
+                                 socket.inet_aton(source), socket.inet_aton(target))
+                raw.sendto(ip + tcp, (target, 0))
+        """
+
+    /// Target: a listener on 10.211.0.1:30500 that never accepts, and 6 connections to it from
+    /// 10.211.0.5 (a second address of the target), so 10.211.0.1 and .5 are the busiest peers.
+    static let busyTarget = """
+        import socket, time
+        l = socket.socket(); l.bind(("10.211.0.1", 30500)); l.listen(64)
+        held = []
+        for _ in range(6):
+            s = socket.socket(); s.bind(("10.211.0.5", 0)); s.connect(("10.211.0.1", 30500)); held.append(s)
+        print("ready", flush=True); time.sleep(300)
+        """
+
+    @Test func synRecvSourcesShowBesideTheBusiestPeers() throws {
+        try SocketFarm.with(workers: 1, established: 0, closeWait: 0) { farm in
+            let sender = try NetworkNamespace(prefix: "peersA")
+            defer { sender.delete() }
+            try farm.run(["sysctl", "-qw", "net.ipv4.tcp_syncookies=0"])
+            try farm.run(["ip", "link", "add", "vtarget", "type", "veth", "peer", "name", "vsender", "netns", sender.name])
+            try farm.run(["ip", "addr", "add", "10.211.0.1/24", "dev", "vtarget"])
+            try farm.run(["ip", "addr", "add", "10.211.0.5/24", "dev", "vtarget"])
+            try farm.run(["ip", "link", "set", "vtarget", "up"])
+            for address in ["10.211.0.2/24", "10.211.0.3/24", "10.211.0.4/24"] {
+                try #require(try sender.run(["ip", "addr", "add", address, "dev", "vsender"]).status == 0)
+            }
+            try #require(try sender.run(["ip", "link", "set", "vsender", "up"]).status == 0)
+            // The sender's kernel would answer the SYN-ACKs with RSTs (it has no such sockets).
+            try #require(try sender.run(["iptables", "-A", "OUTPUT", "-p", "tcp", "--tcp-flags", "RST", "RST",
+                                         "-j", "DROP"]).status == 0)
+            try farm.startPython(Self.busyTarget)
+            let sent = try sender.run(["python3", "-c", Self.synSender])
+            try #require(sent.status == 0, "\(sent.stderr)")
+
+            var scrape = Scrape("")
+            for _ in 0..<20 {  // the SYNs cross the veth within milliseconds; allow 2 s
+                scrape = try Self.scrape(farm, ["--collector.sockets.top-peers=2"])
+                if scrape["netstat_tcp_sockets{family=\"ipv4\",state=\"syn_recv\"}"] == 9 { break }
+                usleep(100_000)
+            }
+            #expect(scrape["netstat_tcp_sockets{family=\"ipv4\",state=\"syn_recv\"}"] == 9)
+            // The overall top 2: the busy connection's two ends (6 each; the tie goes to .1) …
+            #expect(scrape[Self.series("10.211.0.1", direction: "outbound", 30500, scope: "private")] == 6)
+            #expect(scrape[Self.series("10.211.0.5", direction: "inbound", 30500, scope: "private", process: "-")] == 6)
+            // … and the top 2 by SYN_RECV, which the flood's sources would never reach otherwise.
+            #expect(scrape[Self.series("10.211.0.2", state: "syn_recv", direction: "inbound", 30500, scope: "private",
+                                       process: "-")] == 5)
+            #expect(scrape[Self.series("10.211.0.3", state: "syn_recv", direction: "inbound", 30500, scope: "private",
+                                       process: "-")] == 3)
+            #expect(Self.peers(scrape) == ["10.211.0.1", "10.211.0.5", "10.211.0.2", "10.211.0.3"])
+            #expect(scrape.matching("netstat_tcp_top_peer_connections", []).count == 4)
+        }
+    }
 }
