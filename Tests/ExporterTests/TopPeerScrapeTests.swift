@@ -93,6 +93,39 @@ import TestSupport
         }
     }
 
+    /// With --netns.all every namespace gets its own top list: a second namespace's peers carry
+    /// its netns label and do not compete with the exporter's own namespace's.
+    @Test func eachNamespaceHasItsOwnTopList() throws {
+        let prefix = "peersns\(getpid() % 100_000)"
+        try SocketFarm.with(workers: 1, established: 0, closeWait: 0, prefix: prefix) { own in
+            try SocketFarm.with(workers: 1, established: 0, closeWait: 0, prefix: prefix) { other in
+                try own.startPython(Self.population)
+                try other.startPython("""
+                    import socket, time
+                    l = socket.socket(); l.bind(("127.0.0.10", 30400)); l.listen(8)
+                    held = []
+                    for _ in range(3):
+                        c = socket.socket(); c.bind(("127.0.0.7", 0)); c.connect(("127.0.0.10", 30400))
+                        held.extend([c, l.accept()[0]])
+                    print("ready", flush=True); time.sleep(300)
+                    """)
+                let scrape = try Self.scrape(own, ["--netns.all", "--netns.include=\(prefix).*", "--collector.sockets.top-peers=2",
+                                                   "--collector.sockets.top-peers.loopback"])
+                let label = ",netns=\"\(other.namespace)\"}"
+                func series(_ peer: String, _ direction: String) -> String {
+                    String(Self.series(peer, direction: direction, 30400).dropLast()) + label
+                }
+                #expect(scrape[series("127.0.0.7", "inbound")] == 3)
+                #expect(scrape[series("127.0.0.10", "outbound")] == 3)
+                #expect(scrape.matching("netstat_tcp_top_peer_connections", [label]).count == 2)
+                // The own namespace's list is unchanged by the other's (and has no netns label).
+                #expect(scrape[Self.series("127.0.0.2", direction: "inbound", 30400)] == 8)
+                #expect(scrape[Self.series("127.0.0.10", direction: "outbound", 30400)] == 14)
+                #expect(scrape.matching("netstat_tcp_top_peer_connections", ["peer=\"127.0.0.7\""]).count == 1)
+            }
+        }
+    }
+
     /// Sends `count` SYNs from each source address to 10.211.0.1:30500 with raw sockets, then
     /// exits: the handshakes never finish, so the target holds them in SYN_RECV.
     static let synSender = """
