@@ -25,20 +25,19 @@ extension AttributionWriter {
             guard rank >= 0 else { continue }
             let slot = tally.connections[index].slot
             if chosen[rank].synRecvOnly && tally.keys[Int(slot)].state != .synRecv { continue }
-            // Never 0: the owner code is a pid (> 0), -1 or -2.
-            let key = UInt64(slot) << 32 | UInt64(UInt32(bitPattern: ownerCode(index)))
+            let key = seriesKey(index, slot: slot)
             sums[rank][slot: sums[rank].slot(of: key) { 0 }] += 1
         }
         for (rank, choice) in chosen.enumerated() {
             let peer = Label("peer", peers.label(peers.keys[choice.peer]))
             var series: [[Label]: UInt64] = [:]
             sums[rank].forEach { key, count in
-                let labelKey = tally.keys[Int(key >> 32)]
+                let labelKey = tally.keys[AttributionWriter.slot(of: key)]
                 let labels = [peer, Label("scope", options.peerScope.names[labelKey.scope]),
                               Label("state", labelKey.state.description),
                               Label("direction", labelKey.inbound ? "inbound" : "outbound"),
                               Label("port", port(labelKey.port)),
-                              Label("process", process(Int32(bitPattern: UInt32(truncatingIfNeeded: key))))]
+                              Label("process", process(AttributionWriter.owner(of: key)))]
                 series[labels, default: 0] += count
             }
             for (labels, count) in AttributionWriter.folded(series, limit: AttributionWriter.seriesPerPeer) {

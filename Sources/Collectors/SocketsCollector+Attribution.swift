@@ -33,6 +33,16 @@ struct AttributionWriter {
         return inodes[index] == 0 || attribution.complete ? -1 : -2
     }
 
+    /// A connection's label-key slot and owner code in one integer for summing in an
+    /// `IntegerMap`; never 0, as the owner code is a pid (> 0), -1 or -2.
+    func seriesKey(_ index: Int, slot: UInt32) -> UInt64 {
+        UInt64(slot) << 32 | UInt64(UInt32(bitPattern: ownerCode(index)))
+    }
+
+    static func slot(of seriesKey: UInt64) -> Int { Int(seriesKey >> 32) }
+
+    static func owner(of seriesKey: UInt64) -> Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: seriesKey)) }
+
     private func ownerName(_ code: Int32) -> String {
         switch code {
         case -1: "-"
@@ -45,8 +55,7 @@ struct AttributionWriter {
         // Sum connections by (label key, owner) first: a handful of entries, however many sockets.
         var byOwner = IntegerMap<UInt64, Sums>(minimumCapacity: 64)
         for (index, queues) in tally.connections.enumerated() {
-            // Never 0: the owner code is a pid (> 0), -1 or -2.
-            let key = UInt64(queues.slot) << 32 | UInt64(UInt32(bitPattern: ownerCode(index)))
+            let key = seriesKey(index, slot: queues.slot)
             byOwner[slot: byOwner.slot(of: key) { Sums() }]
                 .add(sockets: 1, receive: UInt64(queues.receive), send: UInt64(queues.send))
         }
@@ -56,8 +65,8 @@ struct AttributionWriter {
         var processCounts: [String: UInt64] = [:]
         var portCounts: [UInt32: UInt64] = [:]
         byOwner.forEach { key, sums in
-            processCounts[ownerName(Int32(bitPattern: UInt32(truncatingIfNeeded: key))), default: 0] += sums.sockets
-            let port = tally.keys[Int(key >> 32)].port
+            processCounts[ownerName(AttributionWriter.owner(of: key)), default: 0] += sums.sockets
+            let port = tally.keys[AttributionWriter.slot(of: key)].port
             if port != PortBucketing.ephemeral { portCounts[port, default: 0] += sums.sockets }
         }
         for index in listenerBase..<inodes.count { processCounts[ownerName(ownerCode(index)), default: 0] += 1 }
@@ -77,12 +86,12 @@ struct AttributionWriter {
         var connections: [[Label]: Sums] = [:]
         var peers: [[Label]: UInt64] = [:]
         byOwner.forEach { key, sums in
-            let labelKey = tally.keys[Int(key >> 32)]
+            let labelKey = tally.keys[AttributionWriter.slot(of: key)]
             let direction = labelKey.inbound ? "inbound" : "outbound"
             let portLabel = port(labelKey.port)
             var labels = [Label("state", labelKey.state.description), Label("direction", direction),
                           Label("port", portLabel),
-                          Label("process", process(Int32(bitPattern: UInt32(truncatingIfNeeded: key))))]
+                          Label("process", process(AttributionWriter.owner(of: key)))]
             if options.withUser { labels.append(Label("user", users.name(labelKey.uid))) }
             connections[labels, default: Sums()].add(sockets: sums.sockets, receive: sums.receive, send: sums.send)
             if labelKey.scope != PeerScope.none {
