@@ -11,7 +11,7 @@ DATADIR ?= $(PREFIX)/share/netstat_exporter
 # Debian packages the build, the exporter and the test suite need; installed only when missing.
 APT_PACKAGES := libmicrohttpd-dev libgnutls28-dev zlib1g-dev libyaml-dev libcrypt-dev pkg-config \
 	iproute2 curl python3 procps gzip prometheus prometheus-alertmanager \
-	python3-prometheus-client python3-yaml openssl apache2-utils systemd strace
+	python3-prometheus-client python3-yaml openssl apache2-utils systemd strace iptables
 
 # The release binary: Swift runtime linked statically; lld with packed relative relocations
 # (DT_RELR) keeps it position-independent while saving ~0.8 MB of idle RSS that the classic

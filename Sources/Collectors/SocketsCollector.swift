@@ -48,7 +48,8 @@ public struct SocketsCollector: Collector {
                                   report: &report)
         let ports = PortBucketing(ephemeralStart: AttributionOptions.ephemeralStart(procfs: namespace.procfs),
                                   wellKnown: options.wellKnownPorts)
-        var tally = ConnectionTally(ports: ports, peerScope: options.peerScope, withUser: options.withUser)
+        var tally = ConnectionTally(ports: ports, peerScope: options.peerScope, withUser: options.withUser,
+                                    topPeers: options.topPeers)
         var states = [SocketFamily: TCPStateTally]()
         for family in SocketFamily.allCases {
             tables.visitTCP(family, listening: true, report: &report) { socket, fromNetlink in

@@ -10,7 +10,7 @@ struct RuleFilesTests {
         "NetstatCloseWaitHigh", "NetstatCloseWaitGrowing", "NetstatListenQueueFull", "NetstatListenOverflows",
         "NetstatSynFlood", "NetstatPublicPeer", "NetstatInterfaceErrors", "NetstatInterfaceDown",
         "NetstatRetransmitsHigh", "NetstatConnectionsAnomaly", "NetstatExporterCollectorFailing",
-        "NetstatThresholdsMissing",
+        "NetstatThresholdsMissing", "NetstatPeerConnectionFlood",
     ]
 
     let rules: [PrometheusRule]
@@ -26,7 +26,7 @@ struct RuleFilesTests {
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("SUCCESS: \(thresholds.count) rules found"))
         #expect(result.stdout.contains("SUCCESS: \(rules.count) rules found"))
-        #expect(thresholds.count == 12)
+        #expect(thresholds.count == 14)
     }
 
     @Test func promtoolRuleUnitTestsPass() throws {
