@@ -1,5 +1,6 @@
 import Collectors
 import HTTPServer
+import Logging
 
 /// SIGTERM and SIGINT: stop accepting on every listener, let the scrapes in flight finish and be
 /// sent (up to `graceSeconds` in all, as a Prometheus scrape timeout is ~10 s and a supervisor's
@@ -9,7 +10,7 @@ func shutDown(_ servers: [HTTPServer], graceSeconds: Double) {
     let deadline = ContinuousClock.now + .milliseconds(Int64(graceSeconds * 1000))
     for server in servers {
         if !server.drain(until: deadline) {
-            RateLimitedLog.writeLine("Shutting down with requests still running after \(graceSeconds)s; they get 503")
+            Log.warn("Shutting down with requests still running after \(graceSeconds)s; they get 503")
         }
     }
     for server in servers { server.stop() }

@@ -71,7 +71,7 @@ import Testing
         let (read, write) = try pipeDescriptors()
         defer { close(read); close(write) }
         #expect(throws: HTTPServerError.systemdSockets("descriptor \(read) is not a listening TCP socket")) {
-            try HTTPServer(listeningSocket: read) { _ in HTTPResponse(status: 200) }
+            try HTTPServer(listeningSocket: read, workers: WorkerPool(maxThreads: 1)) { _ in HTTPResponse(status: 200) }
         }
     }
 }
