@@ -13,6 +13,20 @@ struct RuleFilesTests {
         "NetstatThresholdsMissing",
     ]
 
+    /// tests.yml takes ~20 s of CPU; on a machine shared by many builds it took 3.5 min.
+    static let promtoolTimeout: Double = 600
+
+    /// Alerts about the exporter itself, whose series never carry `netns`.
+    static let exporterAlerts: Set<String> = ["NetstatExporterCollectorFailing", "NetstatThresholdsMissing"]
+
+    /// What every other alert's summary says after the instance: the namespace when the series has
+    /// one, and the pod when netstat_netns_info's pod_uid joins kube-state-metrics' kube_pod_info.
+    static let netnsSummary = "{{ with $labels.netns }} in netns {{ . }}{{ range printf "
+        + "`topk(1, kube_pod_info * on (uid) group_left () max by (uid) (label_replace(netstat_netns_info{instance=%q, "
+        + #"netns=%q}, "uid", "$1", "pod_uid", "(.+)")))` $labels.instance . | query }} "#
+        + "(pod {{ .Labels.namespace }}/{{ .Labels.pod }}){{ end }}{{ end }}"
+    static let netnsDescription = "{{ with $labels.netns }} (network namespace {{ . }}){{ end }}"
+
     let rules: [PrometheusRule]
     let thresholds: [PrometheusRule]
 
@@ -31,7 +45,7 @@ struct RuleFilesTests {
 
     @Test func promtoolRuleUnitTestsPass() throws {
         let result = try Shell.run(["promtool", "test", "rules", DashboardFiles.ruleTests,
-                                    DashboardFiles.ruleTestsWithoutThresholds], timeout: 120)
+                                    DashboardFiles.ruleTestsWithoutThresholds], timeout: Self.promtoolTimeout)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.components(separatedBy: "SUCCESS").count - 1 == 2)
     }
@@ -45,7 +59,7 @@ struct RuleFilesTests {
         try FileManager.default.copyItem(atPath: DashboardFiles.ruleTests,
                                          toPath: directory.appendingPathComponent("tests.yml").path)
         let result = try Shell.run(["promtool", "test", "rules", directory.appendingPathComponent("tests.yml").path],
-                                   timeout: 120)
+                                   timeout: Self.promtoolTimeout)
         let output = result.stdout + result.stderr
         #expect(result.status != 0)
         #expect(output.contains("alertname: NetstatCloseWaitHigh"))
@@ -81,6 +95,39 @@ struct RuleFilesTests {
         #expect(!rules.contains { $0.name.hasPrefix("netstat:threshold:") })
         let used = Set(rules.flatMap { PromQLNames.metricNames(in: $0.expr) }.filter { $0.hasPrefix("netstat:threshold:") })
         #expect(used == defined)
+    }
+
+    /// With --netns.all the series of every other namespace carry `netns`: no rule may aggregate
+    /// it away (`by (…)` without it) or match across namespaces (`on (…)` without it; `on ()`
+    /// against the global thresholds is fine).
+    @Test func everyRuleKeepsNetnsThroughAggregationAndMatching() throws {
+        let grouping = try NSRegularExpression(pattern: #"\b(by|on)\s*\(([^)]*)\)"#)
+        var checked = 0
+        for rule in rules {
+            let expr = rule.expr
+            for match in grouping.matches(in: expr, range: NSRange(expr.startIndex..., in: expr)) {
+                guard let range = Range(match.range(at: 2), in: expr) else { continue }
+                let labels = expr[range].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard !labels.isEmpty else { continue }
+                checked += 1
+                #expect(labels.contains("netns"), "\(rule.name): \(expr)")
+            }
+        }
+        #expect(checked >= 2)
+    }
+
+    /// Every alert on per-namespace series names the namespace in its summary and description
+    /// (the promtool tests check the words), and every template query it runs for context stays in
+    /// the alert's namespace: a filter on the instance comes with one on the netns.
+    @Test func everyAlertNamesItsNamespaceAndQueriesWithinIt() {
+        for alert in rules where alert.kind == .alert && !Self.exporterAlerts.contains(alert.name) {
+            #expect(alert.summary.contains(Self.netnsSummary), "\(alert.name): \(alert.summary)")
+            #expect(alert.description.contains(Self.netnsDescription), "\(alert.name): \(alert.description)")
+            for text in [alert.summary, alert.description] {
+                #expect(text.components(separatedBy: "instance=%q").count == text.components(separatedBy: "instance=%q, netns=%q").count,
+                        "\(alert.name): \(text)")
+            }
+        }
     }
 
     @Test func amtoolAcceptsTheExampleAlertmanagerConfig() throws {
