@@ -20,8 +20,9 @@ final class MonitoringLab {
 
     // MARK: programs
 
-    func startExporter() throws {
-        try netns.start("exporter", [RunningExporter.binary, "--web.listen-address=\(Self.exporterTarget)"])
+    /// Starts the exporter in the lab's namespace; `arguments` add flags (`--netns.all` …).
+    func startExporter(_ arguments: [String] = []) throws {
+        try netns.start("exporter", [RunningExporter.binary, "--web.listen-address=\(Self.exporterTarget)"] + arguments)
         try waitFor("netstat_exporter to serve /metrics", timeout: 20) {
             (try? scrapeExporter())?.contains("netstat_exporter_build_info") == true
         }
@@ -83,9 +84,11 @@ final class MonitoringLab {
         }
     }
 
-    /// Starts sockfarm.py and returns the moment it reported every socket in place.
+    /// Starts sockfarm.py in the lab's namespace, or in `target`, and returns the moment it
+    /// reported every socket in place.
     @discardableResult
-    func startSockfarm(workers: Int, established: Int, closeWait: Int, port: Int) throws -> Date {
+    func startSockfarm(workers: Int, established: Int, closeWait: Int, port: Int, in target: Netns? = nil) throws -> Date {
+        let netns = target ?? netns
         try netns.start("sockfarm", [
             "python3", DashboardFiles.sockfarm, "--workers", "\(workers)", "--established", "\(established)",
             "--close-wait", "\(closeWait)", "--port", "\(port)", "--hold", "600",
