@@ -7,6 +7,7 @@ enum DashboardFiles {
     static let thresholds = Fixtures.repository("dashboards/prometheus/thresholds.yml")
     static let ruleTests = Fixtures.repository("dashboards/prometheus/tests.yml")
     static let ruleTestsWithoutThresholds = Fixtures.repository("dashboards/prometheus/tests_without_thresholds.yml")
+    static let ruleTestsNetns = Fixtures.repository("dashboards/prometheus/tests_netns.yml")
     static let alertmanager = Fixtures.repository("dashboards/alertmanager/alertmanager.yml")
     static let grafana = Fixtures.repository("dashboards/grafana/netstat-overview.json")
     static let runbook = Fixtures.repository("dashboards/RUNBOOK.md")

@@ -39,9 +39,9 @@ struct GrafanaDashboardTests {
         #expect(query.expr.contains(#"job=~"$job", instance=~"$instance""#))
         #expect(query.expr.contains(#""own namespace""#))
         // The options as Grafana cuts them from query_result's lines.
-        let line = #"{netns="cri-containerd-4f2a",text="cri-containerd-4f2a"} 12 1700000000000"#
+        let line = #"{netns="4f2a9c1e0b7d",text="4f2a9c1e0b7d"} 12 1700000000000"#
         let own = #"{netns="()",text="own namespace"} 40 1700000000000"#
-        for (text, expected) in [(line, ("cri-containerd-4f2a", "cri-containerd-4f2a")), (own, ("own namespace", "()"))] {
+        for (text, expected) in [(line, ("4f2a9c1e0b7d", "4f2a9c1e0b7d")), (own, ("own namespace", "()"))] {
             let match = try #require(query.regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)))
             #expect(Range(match.range(withName: "text"), in: text).map { String(text[$0]) } == expected.0)
             #expect(Range(match.range(withName: "value"), in: text).map { String(text[$0]) } == expected.1)
