@@ -34,7 +34,8 @@ final class MonitoringLab {
 
     /// Starts Prometheus on `rulesDirectory`'s thresholds.yml and rules.yml; the exporter's target
     /// carries `network_zone="internal"`, as the README tells users to label internal hosts.
-    func startPrometheus(rulesDirectory: URL, alerting: Bool) throws {
+    /// `scrapeSeconds` is the scrape interval and timeout (rules are evaluated every second).
+    func startPrometheus(rulesDirectory: URL, alerting: Bool, scrapeSeconds: Int = 1) throws {
         let alertingBlock = alerting ? """
             alerting:
               alertmanagers:
@@ -43,8 +44,8 @@ final class MonitoringLab {
             """ : ""
         let config = """
             global:
-              scrape_interval: 1s
-              scrape_timeout: 1s
+              scrape_interval: \(scrapeSeconds)s
+              scrape_timeout: \(scrapeSeconds)s
               evaluation_interval: 1s
             rule_files:
               - \(rulesDirectory.appendingPathComponent("thresholds.yml").path)
