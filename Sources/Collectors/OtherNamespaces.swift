@@ -193,7 +193,7 @@ public final class OtherNamespaces: Sendable {
 
 /// Time and skipped lines per collector, summed over the namespaces of one scrape (read on
 /// another thread, hence the lock).
-final class CollectorTiming: @unchecked Sendable {
+final class CollectorTiming: Sendable {
     private let lock = Mutex<([Duration], [UInt64])>(([], []))
 
     init(count: Int) {
