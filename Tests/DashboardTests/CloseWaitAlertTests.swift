@@ -14,10 +14,11 @@ struct CloseWaitAlertTests {
     static let basePort = 23000
 
     /// Scrape interval and timeout: with --netns.all a scrape of the debug build took 1.6 s on
-    /// this machine under load (0.4 s without the mode), more than the other lab tests' 1 s.
-    static let scrapeSeconds = 3
+    /// this machine under load (0.4 s without the mode), and more while the whole suite runs
+    /// (attribution reads every process's fds, other tests' socket farms included).
+    static let scrapeSeconds = 5
 
-    @Test(.timeLimit(.minutes(5)))
+    @Test(.timeLimit(.minutes(8)))
     func closeWaitLeakInAnotherNamespaceFiresNetstatCloseWaitHighNamingIt() throws {
         let lab = try MonitoringLab(prefix: "deployalert")
         defer { lab.stop() }
@@ -36,7 +37,7 @@ struct CloseWaitAlertTests {
         let crossed = try lab.startSockfarm(workers: 2, established: 4, closeWait: 24, port: Self.basePort, in: leak)
         var recorded: [[String: String]] = []
         try lab.waitFor("Prometheus to record CLOSE_WAIT per process and port above \(Self.threshold)"
-                        + " (from netstat_tcp_connections)", timeout: 60) {
+                        + " (from netstat_tcp_connections)", timeout: 120) {
             recorded = (try? lab.query("instance_process_port:netstat_tcp_close_wait_connections:sum > \(Self.threshold)"))?
                 .labelSets ?? []
             return recorded.count == 2
@@ -44,7 +45,7 @@ struct CloseWaitAlertTests {
         // The recording rule kept the namespace.
         #expect(recorded.map { $0["netns"] } == [leak.name, leak.name])
         var alerts: [[String: Any]] = []
-        try lab.waitFor("NetstatCloseWaitHigh in Alertmanager", timeout: 90, interval: 0.1) {
+        try lab.waitFor("NetstatCloseWaitHigh in Alertmanager", timeout: 120, interval: 0.1) {
             alerts = try lab.alertmanagerAlerts(named: "NetstatCloseWaitHigh")
             return alerts.count >= 2
         }
@@ -77,7 +78,7 @@ struct CloseWaitAlertTests {
             "farm0 holds 12 CLOSE_WAIT connections on port \(Self.basePort) of \(MonitoringLab.exporterTarget) in netns \(leak.name)",
             "farm1 holds 12 CLOSE_WAIT connections on port \(Self.basePort + 1) of \(MonitoringLab.exporterTarget) in netns \(leak.name)",
         ])
-        #expect(latency < 60)
+        #expect(latency < 120)
 
         // The example routing: a warning goes to the default receiver, one group per alertname and instance.
         let receivers = alerts.map { ($0["receivers"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String } }

@@ -152,8 +152,18 @@ final class MonitoringLab {
 
     func waitFor(_ what: String, timeout: Double, interval: Double = 0.2, _ condition: () throws -> Bool) throws {
         guard try waitUntil(timeout: timeout, interval: interval, condition) else {
-            throw LabError.timeout("\(what)\n\(netns.logTails())")
+            throw LabError.timeout("\(what)\n\(scrapeHealth())\n\(netns.logTails())")
         }
+    }
+
+    /// Whether Prometheus's last scrape of the exporter worked and how long it took: on a machine
+    /// loaded by parallel tests, scrapes that time out are the usual reason a wait fails.
+    func scrapeHealth() -> String {
+        let samples = ["up", "scrape_duration_seconds"].map { name -> String in
+            let value = (try? query("\(name){job=\"\(Self.job)\"}"))?.result.first?["value"] as? [Any]
+            return "\(name)=\(value.map { "\($0.last ?? "?")" } ?? "none")"
+        }
+        return "Prometheus: " + samples.joined(separator: ", ")
     }
 }
 
