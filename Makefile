@@ -50,7 +50,8 @@ test: deps
 	$(SWIFT) build
 	$(SWIFT) test
 
-# The binary, the systemd unit (ExecStart pointed at $(PREFIX)/bin), the example web config,
+# The binary, the systemd units (service with ExecStart pointed at $(PREFIX)/bin, and the
+# socket for activation), the example web config,
 # the Kubernetes manifest and the dashboards. DESTDIR stages the tree for a package.
 install: release
 	install -D -m 0755 $(BINARY) $(DESTDIR)$(PREFIX)/bin/netstat_exporter
@@ -58,6 +59,7 @@ install: release
 	sed 's#/usr/local/bin/netstat_exporter#$(PREFIX)/bin/netstat_exporter#' packaging/netstat_exporter.service \
 		> $(DESTDIR)$(UNITDIR)/netstat_exporter.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/netstat_exporter.service
+	install -m 0644 packaging/netstat_exporter.socket $(DESTDIR)$(UNITDIR)/netstat_exporter.socket
 	install -m 0644 packaging/web-config.example.yml $(DESTDIR)$(DATADIR)/web-config.example.yml
 	install -m 0644 packaging/kubernetes/daemonset.yaml $(DESTDIR)$(DATADIR)/kubernetes/daemonset.yaml
 	if [ -d dashboards ]; then \

@@ -5,7 +5,9 @@
 #ifndef NETSTAT_CMICROHTTPD_SHIM_H
 #define NETSTAT_CMICROHTTPD_SHIM_H
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -77,6 +79,39 @@ static inline int netstat_socket_port(int fd) {
     if (address.ss_family == AF_INET) return ntohs(((struct sockaddr_in *)&address)->sin_port);
     if (address.ss_family == AF_INET6) return ntohs(((struct sockaddr_in6 *)&address)->sin6_port);
     return -1;
+}
+
+/// For a socket handed over by systemd: 1 when `fd` is a TCP (IPv4 or IPv6) socket in the
+/// listening state, 0 when it is something else, and its local address as text in `host`
+/// (`size` bytes, "" for the wildcard address).
+static inline int netstat_socket_listening_tcp(int fd, char *host, size_t size) {
+    int listening = 0, type = 0;
+    socklen_t length = sizeof listening;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) != 0 || !listening) return 0;
+    length = sizeof type;
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) != 0 || type != SOCK_STREAM) return 0;
+    struct sockaddr_storage address;
+    length = sizeof address;
+    if (getsockname(fd, (struct sockaddr *)&address, &length) != 0) return 0;
+    host[0] = '\0';
+    if (address.ss_family == AF_INET) {
+        struct in_addr *ip = &((struct sockaddr_in *)&address)->sin_addr;
+        if (ip->s_addr != htonl(INADDR_ANY)) inet_ntop(AF_INET, ip, host, (socklen_t)size);
+        return 1;
+    }
+    if (address.ss_family == AF_INET6) {
+        struct in6_addr *ip = &((struct sockaddr_in6 *)&address)->sin6_addr;
+        if (!IN6_IS_ADDR_UNSPECIFIED(ip)) inet_ntop(AF_INET6, ip, host, (socklen_t)size);
+        return 1;
+    }
+    return 0;
+}
+
+/// Marks an inherited descriptor close-on-exec (sd_listen_fds does the same). 0 or -1.
+static inline int netstat_set_cloexec(int fd) {
+    int flags = fcntl(fd, F_GETFD);
+    if (flags < 0) return -1;
+    return fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
 }
 
 /// Starts a daemon on an already listening socket: one thread per connection, so a slow scrape

@@ -41,6 +41,21 @@ public final class HTTPServer: Sendable {
         }
     }
 
+    /// Serves on a socket another process bound and made listen (systemd socket activation); the
+    /// server owns it from here. Fails unless `fd` is a listening TCP socket.
+    public convenience init(listeningSocket fd: Int32, connectionLimit: UInt32 = 64, tls: TLSSettings? = nil,
+                            handler: @escaping Handler) throws(HTTPServerError) {
+        var host = [CChar](repeating: 0, count: 64)
+        guard netstat_socket_listening_tcp(fd, &host, host.count) == 1 else {
+            throw .systemdSockets("descriptor \(fd) is not a listening TCP socket")
+        }
+        let port = UInt16(truncatingIfNeeded: netstat_socket_port(fd))
+        let address = ListenAddress(host: String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
+                                                 as: UTF8.self), port: port)
+        try self.init(socket: fd, address: address, boundPort: port, connectionLimit: connectionLimit, tls: tls,
+                      handler: handler)
+    }
+
     /// Starts a daemon on a socket that is already listening; the daemon owns it from here.
     private init(socket fd: Int32, address: ListenAddress, boundPort: UInt16, connectionLimit: UInt32,
                  tls: TLSSettings?, handler: @escaping Handler) throws(HTTPServerError) {

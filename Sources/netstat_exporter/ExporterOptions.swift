@@ -1,5 +1,6 @@
 import Collectors
 import HTTPServer
+import Logging
 
 /// The exporter's own flags (web and paths) beside every collector's, as `--help` lists them.
 struct ExporterOptions {
@@ -24,6 +25,9 @@ struct ExporterOptions {
     static let generalFlags: [FlagDefinition] = [
         .repeatable("web.listen-address",
                     help: "Address on which to expose metrics (default \":10042\"); repeat for several."),
+        .bool("web.systemd-socket", default: false,
+              help: "Serve on the listening sockets systemd passes (socket activation) instead of "
+                  + "--web.listen-address."),
         .value("web.telemetry-path", default: "/metrics", help: "Path under which to expose metrics."),
         .value("web.max-requests", default: "40",
                help: "Maximum number of parallel scrape requests; more get 503 at once. 0 means no limit."),
@@ -33,13 +37,33 @@ struct ExporterOptions {
                help: "Path to a web configuration file (TLS, basic auth, headers); re-read on SIGHUP."),
         .value("path.procfs", default: "/proc", help: "procfs mountpoint."),
         .value("path.sysfs", default: "/sys", help: "sysfs mountpoint."),
+        .value("log.level", default: "info",
+               help: "Only log messages with the given severity or above. One of: [debug, info, warn, error]"),
+        .value("log.format", default: "logfmt", help: "Output format of log messages. One of: [logfmt, json]"),
     ]
 
     static var allFlags: [FlagDefinition] {
-        generalFlags + NamespaceOptions.flags + CollectorDescriptor.all.flatMap { [$0.enableFlag] + $0.flags }
+        generalFlags + NamespaceOptions.flags + [CollectorDescriptor.disableDefaultsFlag]
+            + CollectorDescriptor.all.flatMap { [$0.enableFlag] + $0.flags }
+    }
+
+    /// `--log.level` and `--log.format`, read before every other flag so that the problems the
+    /// others have are already written in the format asked for.
+    static func logging(_ flags: FlagValues) throws(FlagError) -> (level: LogLevel, format: LogFormat) {
+        let levelText = flags.string("log.level")
+        guard let level = LogLevel(name: levelText) else {
+            throw FlagError("--log.level: expected one of debug, info, warn, error, got \"\(levelText)\"")
+        }
+        let formatText = flags.string("log.format")
+        guard let format = LogFormat(name: formatText) else {
+            throw FlagError("--log.format: expected logfmt or json, got \"\(formatText)\"")
+        }
+        return (level, format)
     }
 
     let listenAddresses: [ListenAddress]
+    /// `--web.systemd-socket`: listen on what systemd passes; `listenAddresses` are then unused.
+    let systemdSocket: Bool
     let telemetryPath: String
     let maxRequests: Int
     let exporterMetrics: Bool
@@ -58,6 +82,7 @@ struct ExporterOptions {
             }
         }
         listenAddresses = addresses
+        systemdSocket = flags.bool("web.systemd-socket")
         maxRequests = try flags.integer("web.max-requests", in: 0...100_000)
         exporterMetrics = !flags.bool("web.disable-exporter-metrics")
         let configFile = flags.string("web.config.file")

@@ -3,12 +3,13 @@ import Glibc
 #endif
 import Collectors
 import HTTPServer
+import Logging
 import WebConfig
 
-/// Writes a line to stderr and exits non-zero: bad flags and start-up failures end here,
-/// with one line naming the problem and no stack trace.
-func exitWithError(_ message: String) -> Never {
-    RateLimitedLog.writeLine(message)
+/// Writes an error line and exits non-zero: bad flags and start-up failures end here, with one
+/// line naming the problem and no stack trace.
+func exitWithError(_ message: String, file: String = #fileID, line: Int = #line) -> Never {
+    Log.error(message, file: file, line: line)
     exit(1)
 }
 
@@ -38,6 +39,8 @@ case .run(let flags):
     let options: ExporterOptions
     let registry: CollectorRegistry
     do {
+        let logging = try ExporterOptions.logging(flags)
+        Log.logger.configure(level: logging.level, format: logging.format)
         options = try ExporterOptions(flags)
         registry = try CollectorRegistry(flags: flags, paths: options.paths, buildInfo: ExporterOptions.buildInfo)
     } catch {
@@ -64,20 +67,25 @@ case .run(let flags):
     let gate = WebGate(config: webConfig, endpoint: endpoint)
     // Connections beyond max-requests must still reach the handler to be told 503.
     let connectionLimit = UInt32(options.maxRequests == 0 ? 1024 : options.maxRequests + 64)
-    var servers: [HTTPServer] = []
-    for address in options.listenAddresses {
-        do {
-            servers.append(try HTTPServer(address: address, connectionLimit: connectionLimit, tls: webConfig.tls) {
-                gate.respond(to: $0)
-            })
-        } catch {
-            exitWithError(error.description)
+    var servers: [HTTPServer]
+    do {
+        servers = try startServers(options, connectionLimit: connectionLimit, tls: webConfig.tls) {
+            gate.respond(to: $0)
         }
+    } catch {
+        exitWithError(error.description)
     }
-    let collectors = registry.collectorNames.joined(separator: ",")
+    // Logged once the listeners are up, so a start that fails writes only its one error line.
+    Log.info("Starting netstat_exporter", ["version": ExporterOptions.version,
+                                            "swift_version": ExporterOptions.swiftVersion])
+    if registry.collectorNames.isEmpty {
+        Log.warn("No collectors enabled: the scrape has only the exporter's own metrics")
+    } else {
+        Log.info("Enabled collectors", ["collectors": registry.collectorNames.joined(separator: ",")])
+    }
     for server in servers {
         let shown = ListenAddress(host: server.address.host, port: server.boundPort)
-        RateLimitedLog.writeInfo("Listening on address=\(shown) collectors=\(collectors) tls=\(server.tls != nil)")
+        Log.info("Listening on", ["address": shown, "tls": server.tls != nil])
     }
     while true {
         var received: Int32 = 0
@@ -86,7 +94,7 @@ case .run(let flags):
             reloadWebConfig(options.webConfigFile, gate: gate, servers: &servers)
             continue
         }
-        RateLimitedLog.writeInfo("Shutting down on signal \(received)")
+        Log.info("Shutting down on signal \(received)")
         for server in servers { server.stop() }
         exit(0)
     }

@@ -12,8 +12,27 @@ import TestSupport
         let result = try run(["--help"])
         #expect(result.status == 0)
         for flag in ["--web.listen-address=... (repeatable)", "(default \":10042\")", "--web.max-requests=\"40\"", "--path.procfs=\"/proc\"", "--path.sysfs=\"/sys\"",
-                     "--[no-]collector.sockets (default: on)"] {
+                     "--[no-]collector.sockets (default: on)", "--log.level=\"info\"", "--log.format=\"logfmt\"",
+                     "--[no-]collector.disable-defaults (default: off)", "--[no-]web.systemd-socket (default: off)"] {
             #expect(result.stdout.contains(flag), "\(flag)")
+        }
+    }
+
+    /// Every flag `--help` lists has a row in a flags table: README's, or docs/metrics.md's for a
+    /// collector's own options (a collector's on/off flag through the `--[no-]collector.<name>` row).
+    @Test func everyFlagHasARowInAFlagsTable() throws {
+        let help = try run(["--help"]).stdout
+        let tables = try ["README.md", "docs/metrics.md"].map {
+            try String(contentsOfFile: Fixtures.repository($0), encoding: .utf8)
+        }.joined(separator: "\n").split(separator: "\n").filter { $0.hasPrefix("| `--") }.joined(separator: "\n")
+        let names = help.split(separator: "\n").filter { $0.hasPrefix("      --") }.map { line in
+            String(line.dropFirst(8).replacingOccurrences(of: "[no-]", with: "").prefix { $0 != "=" && $0 != " " })
+        }.filter { $0 != "version" }
+        #expect(names.contains("log.level") && names.contains("web.systemd-socket"))
+        let switches = Set(["sockets", "interfaces", "routes", "protocols", "sockstat"].map { "collector.\($0)" })
+        for name in names where !switches.contains(name) {
+            let row = ["--\(name)`", "--[no-]\(name)`", "--\(name)="].contains { tables.contains($0) }
+            #expect(row, "\(name)")
         }
     }
 
