@@ -23,7 +23,8 @@ final class MonitoringLab {
     /// Starts the exporter in the lab's namespace; `arguments` add flags (`--netns.all` …).
     func startExporter(_ arguments: [String] = []) throws {
         try netns.start("exporter", [RunningExporter.binary, "--web.listen-address=\(Self.exporterTarget)"] + arguments)
-        try waitFor("netstat_exporter to serve /metrics", timeout: 20) {
+        // Generous: with the whole suite starting programs at once, 20 s was not always enough.
+        try waitFor("netstat_exporter to serve /metrics", timeout: 60) {
             (try? scrapeExporter())?.contains("netstat_exporter_build_info") == true
         }
     }
@@ -68,7 +69,7 @@ final class MonitoringLab {
             (try? netns.httpGet("\(Self.prometheus)/-/ready"))?.contains("Ready") == true
         }
         // Target discovery alone waits 5 s; on a loaded machine the first scrapes may time out.
-        try waitFor("Prometheus to scrape the exporter", timeout: 60) {
+        try waitFor("Prometheus to scrape the exporter", timeout: 120) {
             let up = try? query("up{job=\"\(Self.job)\"} == 1")
             return up?.result.isEmpty == false
         }
