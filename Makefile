@@ -17,7 +17,7 @@ IMAGE_CONTEXT ?= .build/image
 # Debian packages the build, the exporter and the test suite need; installed only when missing.
 APT_PACKAGES := libmicrohttpd-dev libgnutls28-dev zlib1g-dev libyaml-dev libcrypt-dev pkg-config \
 	iproute2 curl python3 procps gzip prometheus prometheus-alertmanager \
-	python3-prometheus-client python3-yaml openssl apache2-utils systemd buildah
+	python3-prometheus-client python3-yaml openssl apache2-utils systemd buildah strace
 
 # The release binary: Swift runtime linked statically; lld with packed relative relocations
 # (DT_RELR) keeps it position-independent while saving ~0.8 MB of idle RSS that the classic

@@ -47,7 +47,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "WebConfigTests", dependencies: ["WebConfig", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "SockDiagTests", dependencies: ["SockDiag", "ProcNet"], swiftSettings: strict),
+        .testTarget(name: "SockDiagTests", dependencies: ["SockDiag", "ProcNet", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ExporterTests", dependencies: ["netstat_exporter", "TestSupport"], swiftSettings: strict),
         // dashboards/: rule files, Alertmanager config and the Grafana dashboard, proven against
         // real promtool, amtool, Prometheus and Alertmanager scraping the built exporter.

@@ -83,6 +83,10 @@ case .run(let flags):
     } else {
         Log.info("Enabled collectors", ["collectors": registry.collectorNames.joined(separator: ",")])
     }
+    if registry.collectorNames.contains("sockets"),
+       let warning = AttributionCapabilities.startupWarning(paths: options.paths) {
+        Log.info(warning)
+    }
     for server in servers {
         let shown = ListenAddress(host: server.address.host, port: server.boundPort)
         Log.info("Listening on", ["address": shown, "tls": server.tls != nil])

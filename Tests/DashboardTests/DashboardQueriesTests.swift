@@ -25,8 +25,13 @@ struct DashboardQueriesTests {
         try RuleOverrides().write(to: lab.netns.directory)
         // 2 s scrapes: 1 s timed out while the whole suite ran beside it.
         try lab.startPrometheus(rulesDirectory: lab.netns.directory, alerting: false, scrapeSeconds: 2)
-        // Enough samples for every rate over $__rate_interval.
-        Thread.sleep(forTimeInterval: 12)
+        // Enough samples for every rate over $__rate_interval at the first step of a 10 s range
+        // query: a rate over the rate interval already had data 10 s ago. Polled, with a deadline
+        // (a loaded machine scrapes late), instead of a fixed sleep.
+        try lab.waitFor("\(Self.rateInterval) of samples, 10 s ago", timeout: 90, interval: 0.5) {
+            let ready = try? lab.query("rate(up{job=\"\(MonitoringLab.job)\"}[\(Self.rateInterval)] offset 10s)")
+            return ready?.result.isEmpty == false
+        }
 
         var failures: [String] = []
         var values = ["__rate_interval": Self.rateInterval, "datasource": "prometheus"]

@@ -68,14 +68,21 @@ struct GrafanaDashboardTests {
     }
 
     /// Every query is narrowed to the selected job, instance and network namespaces (the
-    /// threshold line is global).
-    @Test func everyQuerySelectsJobInstanceAndNetns() {
-        let matchers = #"job=~"$job", instance=~"$instance", netns=~"${netns:pipe}""#
+    /// threshold line is global). Each vector selector is parsed (a bare metric name counts as
+    /// one, with no matchers).
+    @Test func everyQuerySelectsJobInstanceAndNetns() throws {
+        let wanted: Set = [
+            PromQLSelectors.Matcher(label: "job", op: "=~", value: "$job"),
+            PromQLSelectors.Matcher(label: "instance", op: "=~", value: "$instance"),
+            PromQLSelectors.Matcher(label: "netns", op: "=~", value: "${netns:pipe}"),
+        ]
         for target in dashboard.targets where !target.expr.hasPrefix("netstat:threshold:") {
-            // Selectors are the `{` that do not open a `${variable}`.
-            let selectors = target.expr.components(separatedBy: "{").count - target.expr.components(separatedBy: "${").count
-            #expect(selectors > 0, "\(target.key)")
-            #expect(target.expr.components(separatedBy: matchers).count - 1 == selectors, "\(target.key): \(target.expr)")
+            let selectors = try PromQLSelectors.selectors(in: target.expr)
+            #expect(!selectors.isEmpty, "\(target.key)")
+            for selector in selectors {
+                #expect(wanted.isSubset(of: Set(selector.matchers)),
+                        "\(target.key): \(selector.metric ?? "{}") matches \(selector.matchers)")
+            }
         }
     }
 
