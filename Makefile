@@ -7,18 +7,24 @@ ARGS ?=
 BINARY ?= .build/release/netstat_exporter
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 DATADIR ?= $(PREFIX)/share/netstat_exporter
+# `make image`: the OCI image, tagged with the exporter's version. vfs is the storage driver that
+# works without overlayfs or fuse; a test points BUILDAH at storage of its own (--root/--runroot).
+VERSION := $(shell sed -n 's/.*static let version = "\(.*\)"/\1/p' Sources/netstat_exporter/ExporterOptions.swift)
+IMAGE ?= netstat-exporter
+BUILDAH ?= buildah --storage-driver=vfs
+IMAGE_CONTEXT ?= .build/image
 
 # Debian packages the build, the exporter and the test suite need; installed only when missing.
 APT_PACKAGES := libmicrohttpd-dev libgnutls28-dev zlib1g-dev libyaml-dev libcrypt-dev pkg-config \
 	iproute2 curl python3 procps gzip prometheus prometheus-alertmanager \
-	python3-prometheus-client python3-yaml openssl apache2-utils systemd strace iptables
+	python3-prometheus-client python3-yaml openssl apache2-utils systemd strace iptables buildah
 
 # The release binary: Swift runtime linked statically; lld with packed relative relocations
 # (DT_RELR) keeps it position-independent while saving ~0.8 MB of idle RSS that the classic
 # .rela.dyn table costs.
 RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs
 
-.PHONY: deps build release run test bench install clean
+.PHONY: deps build release run test bench install image clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -59,6 +65,12 @@ install: release
 	if [ -d dashboards ]; then \
 		install -d $(DESTDIR)$(DATADIR)/dashboards && cp -R dashboards/. $(DESTDIR)$(DATADIR)/dashboards/; \
 	fi
+
+# FROM scratch: the binary, the libraries ldd lists and the loader (packaging/image/rootfs.sh).
+image: release
+	sh packaging/image/rootfs.sh $(BINARY) $(IMAGE_CONTEXT)
+	$(BUILDAH) bud --quiet --build-arg VERSION=$(VERSION) -t $(IMAGE):$(VERSION) \
+		-f $(IMAGE_CONTEXT)/Containerfile $(IMAGE_CONTEXT)
 
 bench: release
 	bash bench/sockets.sh
