@@ -22,7 +22,9 @@ let package = Package(
         .systemLibrary(name: "CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
         // Netlink sock_diag structs and syscalls, in one small C file.
         .target(name: "CSockDiag"),
-        .target(name: "ProcNet", swiftSettings: strict),
+        // setns(2) into a network namespace: one call Glibc hides behind _GNU_SOURCE.
+        .target(name: "CNetNamespace"),
+        .target(name: "ProcNet", dependencies: ["CNetNamespace"], swiftSettings: strict),
         .target(name: "SockDiag", dependencies: ["CSockDiag", "ProcNet"], swiftSettings: strict),
         .target(name: "Exposition", swiftSettings: strict),
         .target(name: "Collectors", dependencies: ["ProcNet", "SockDiag", "Exposition"], swiftSettings: strict),

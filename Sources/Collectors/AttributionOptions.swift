@@ -48,8 +48,8 @@ struct AttributionOptions: Sendable {
 
     /// The first port of the local ephemeral range (net.ipv4.ip_local_port_range), which
     /// outbound connections' local ports come from; 32768 (the kernel default) when unreadable.
-    static func ephemeralStart(_ paths: ProcPaths) -> UInt16 {
-        guard let bytes = try? ProcFile.read(paths.proc("sys/net/ipv4/ip_local_port_range")) else { return 32768 }
+    static func ephemeralStart(procfs: String) -> UInt16 {
+        guard let bytes = try? ProcFile.read(procfs + "/sys/net/ipv4/ip_local_port_range") else { return 32768 }
         var fields = ByteFields(bytes, line: 0..<bytes.count)
         guard let first = fields.next(), let value = ByteNumber.decimal(bytes, first), value <= 65535 else {
             return 32768

@@ -3,13 +3,58 @@ import ProcNet
 
 /// One source family of metrics (sockets, interfaces, routes, protocols, sockstat).
 ///
-/// `collect` reads its files fresh, parses them and adds families to `metrics`. It never throws:
-/// a missing or malformed file is recorded in `report`, which makes this collector's
-/// `netstat_scrape_collector_success` 0 for the scrape while everything else it could read is
-/// still exported. Collectors are shared by concurrent scrapes, so they hold no mutable state
-/// outside a lock.
+/// `collect` reads one network namespace's files fresh, parses them and adds families to
+/// `metrics`. It never throws: a missing or malformed file is recorded in `report`, which makes
+/// this collector's `netstat_scrape_collector_success` 0 for the scrape (when it is the
+/// exporter's own namespace) while everything else it could read is still exported.
+/// Collectors are shared by concurrent scrapes, so they hold no mutable state outside a lock;
+/// what one scrape needs across namespaces lives in the `CollectorPass` it starts.
 public protocol Collector: Sendable {
-    func collect(into metrics: inout MetricSet, report: inout CollectorReport)
+    /// The exporter's own namespace's procfs and sysfs.
+    var paths: ProcPaths { get }
+    /// False for what only the host has (routes are read from the exporter's namespace only).
+    var coversEveryNamespace: Bool { get }
+    func collect(_ namespace: NetworkNamespace, into metrics: inout MetricSet, report: inout CollectorReport)
+    /// One scrape's reading of every namespace; by default each is simply collected.
+    func startPass() -> any CollectorPass
+}
+
+/// One scrape of one collector: every namespace is collected in turn, then `finish` adds what
+/// needed all of them first (socket owners: one fd scan serves every namespace).
+public protocol CollectorPass: AnyObject {
+    func collect(_ namespace: NetworkNamespace, into metrics: inout MetricSet, report: inout CollectorReport)
+    /// Families per namespace inode (`NetworkNamespace.inode`), each set already carrying the
+    /// namespace's labels.
+    func finish() -> [UInt64: MetricSet]
+}
+
+extension Collector {
+    public var coversEveryNamespace: Bool { true }
+
+    public func startPass() -> any CollectorPass { SingleStepPass(self) }
+
+    /// A scrape of the exporter's own namespace alone.
+    public func collect(into metrics: inout MetricSet, report: inout CollectorReport) {
+        let own = NetworkNamespace.own(paths)
+        let pass = startPass()
+        pass.collect(own, into: &metrics, report: &report)
+        if let finished = pass.finish()[own.inode] { metrics.merge(finished) }
+    }
+}
+
+/// The pass of a collector that needs nothing across namespaces.
+final class SingleStepPass: CollectorPass {
+    private let collector: any Collector
+
+    init(_ collector: any Collector) {
+        self.collector = collector
+    }
+
+    func collect(_ namespace: NetworkNamespace, into metrics: inout MetricSet, report: inout CollectorReport) {
+        collector.collect(namespace, into: &metrics, report: &report)
+    }
+
+    func finish() -> [UInt64: MetricSet] { [:] }
 }
 
 /// What went wrong in one collector during one scrape.

@@ -9,12 +9,18 @@ public final class CollectorRegistry: Sendable {
     private let parseErrors: Mutex<[String: UInt64]>
     private let log: RateLimitedLog
     private let buildInfo: BuildInfo
+    private let paths: ProcPaths
+    /// Set with `--netns.all`: the host's other network namespaces are read too.
+    private let otherNamespaces: OtherNamespaces?
 
     public init(collectors: [(name: String, collector: any Collector)], buildInfo: BuildInfo,
+                paths: ProcPaths = ProcPaths(), namespaces: NamespaceOptions? = nil,
                 log: RateLimitedLog = RateLimitedLog()) {
         self.collectors = collectors
         self.buildInfo = buildInfo
         self.log = log
+        self.paths = paths
+        self.otherNamespaces = namespaces.flatMap { $0.enabled ? OtherNamespaces(options: $0, procfs: paths.procfs) : nil }
         self.parseErrors = Mutex(Dictionary(uniqueKeysWithValues: collectors.map { ($0.name, 0) }))
     }
 
@@ -25,13 +31,15 @@ public final class CollectorRegistry: Sendable {
         for descriptor in descriptors where flags.bool(descriptor.enableFlag.name) {
             enabled.append((descriptor.name, try descriptor.make(flags, paths)))
         }
-        self.init(collectors: enabled, buildInfo: buildInfo)
+        self.init(collectors: enabled, buildInfo: buildInfo, paths: paths, namespaces: try NamespaceOptions(flags))
     }
 
     public var collectorNames: [String] { collectors.map(\.name) }
 
-    /// Runs every collector whose name `include` accepts (all by default), one after another,
-    /// and returns their families with the exporter's own.
+    /// Runs every collector whose name `include` accepts (all by default) over the exporter's
+    /// own namespace, then over the other namespaces with `--netns.all`, and returns their
+    /// families with the exporter's own. Success, durations and parse errors are reported per
+    /// collector; success speaks of the exporter's own namespace only.
     public func scrape(include: (String) -> Bool = { _ in true }) -> MetricSet {
         var metrics = MetricSet()
         metrics.declare("netstat_scrape_collector_duration_seconds", .gauge,
@@ -40,15 +48,39 @@ public final class CollectorRegistry: Sendable {
                         help: "1 when the collector read all its sources in this scrape, 0 when one failed.")
         metrics.declare("netstat_parse_errors_total", .counter,
                         help: "Lines or files the collector skipped as malformed, since the exporter started.")
-        for (name, collector) in collectors where include(name) {
-            var report = CollectorReport()
-            let clock = ContinuousClock()
-            let started = clock.now
-            collector.collect(into: &metrics, report: &report)
-            let elapsed = clock.now - started
+        let selected = collectors.filter { include($0.name) }
+        let passes = selected.map { $0.collector.startPass() }
+        let timing = CollectorTiming(count: selected.count)
+        var reports = [CollectorReport](repeating: CollectorReport(), count: selected.count)
 
+        let own = otherNamespaces?.own(paths) ?? .own(paths)
+        for index in selected.indices {
+            timing.measure(index) { passes[index].collect(own, into: &metrics, report: &reports[index]) }
+        }
+        var others: [OtherNamespaces.Read] = []
+        let candidates = otherNamespaces?.discover() ?? []
+        if let otherNamespaces {
+            let covering = selected.indices.filter { selected[$0].collector.coversEveryNamespace }
+            others = otherNamespaces.read(candidates, passes: covering.map { ($0, passes[$0]) }, timing: timing)
+        }
+        let position = Dictionary(others.indices.map { (others[$0].candidate.found.inode, $0) }) { first, _ in first }
+        for index in selected.indices {
+            var finished: [UInt64: MetricSet] = [:]
+            timing.measure(index) { finished = passes[index].finish() }
+            for (inode, families) in finished {
+                if inode == own.inode {
+                    metrics.merge(families)
+                } else if let other = position[inode] {
+                    others[other].metrics.merge(families)
+                }
+            }
+        }
+        otherNamespaces?.write(others, discovered: candidates.count, into: &metrics)
+
+        for (index, (name, _)) in selected.enumerated() {
+            let report = reports[index]
             let errorCount = parseErrors.withLock { counts -> UInt64 in
-                counts[name, default: 0] += report.skippedLines
+                counts[name, default: 0] += report.skippedLines + timing.skipped(index)
                 return counts[name, default: 0]
             }
             if let failure = report.failures.first {
@@ -58,7 +90,7 @@ public final class CollectorRegistry: Sendable {
             }
             let label = [Label("collector", name)]
             metrics.gauge("netstat_scrape_collector_duration_seconds", help: "", labels: label,
-                          .double(elapsed.seconds))
+                          .double(timing.duration(index).seconds))
             metrics.gauge("netstat_scrape_collector_success", help: "", labels: label,
                           .unsigned(report.succeeded ? 1 : 0))
             metrics.counter("netstat_parse_errors_total", help: "", labels: label, .unsigned(errorCount))

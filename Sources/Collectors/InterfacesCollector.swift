@@ -24,7 +24,7 @@ public struct InterfacesCollector: Collector {
             flagPrefix: "collector.interfaces.device"))
     }
 
-    let paths: ProcPaths
+    public let paths: ProcPaths
     let devices: NameFilter
 
     public init(paths: ProcPaths, devices: NameFilter = .all) {
@@ -32,8 +32,8 @@ public struct InterfacesCollector: Collector {
         self.devices = devices
     }
 
-    public func collect(into metrics: inout MetricSet, report: inout CollectorReport) {
-        let path = paths.proc("net/dev")
+    public func collect(_ namespace: NetworkNamespace, into metrics: inout MetricSet, report: inout CollectorReport) {
+        let path = namespace.net("dev")
         guard let bytes = report.readRequired(path) else { return }
         var names: [String] = []
         let summary = NetDevTable.parse(bytes) { device in
@@ -45,16 +45,17 @@ public struct InterfacesCollector: Collector {
             }
         }
         report.record(summary, path: path)
+        guard let sysfs = namespace.sysfs else { return }
         for name in names {
-            collectSysfs(device: name, into: &metrics, report: &report)
+            collectSysfs(device: name, sysfs: sysfs, into: &metrics, report: &report)
         }
     }
 
-    func collectSysfs(device: String, into metrics: inout MetricSet, report: inout CollectorReport) {
+    func collectSysfs(device: String, sysfs: String, into metrics: inout MetricSet, report: inout CollectorReport) {
         // A device name never holds "/" (dev_valid_name); one from a malformed file must not
         // lead the reads outside class/net.
         guard !device.contains("/"), device != ".", device != ".." else { return }
-        let directory = paths.sys("class/net/\(device)")
+        let directory = sysfs + "/class/net/" + device
         guard ProcFile.listDirectory(directory) != nil else { return }
         func attribute(_ name: String) -> String? {
             try? ProcFile.readAttribute(directory + "/" + name)

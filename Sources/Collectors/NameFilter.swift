@@ -15,8 +15,13 @@ public struct NameFilter: @unchecked Sendable {
 
     /// Compiles the patterns; the error names the flag whose pattern is invalid.
     public init(include: String?, exclude: String?, flagPrefix: String) throws(FlagError) {
-        self.include = try NameFilter.compile(include, flag: flagPrefix + "-include")
-        self.exclude = try NameFilter.compile(exclude, flag: flagPrefix + "-exclude")
+        try self.init(include: include, exclude: exclude, includeFlag: flagPrefix + "-include",
+                      excludeFlag: flagPrefix + "-exclude")
+    }
+
+    public init(include: String?, exclude: String?, includeFlag: String, excludeFlag: String) throws(FlagError) {
+        self.include = try NameFilter.compile(include, flag: includeFlag)
+        self.exclude = try NameFilter.compile(exclude, flag: excludeFlag)
     }
 
     /// A single include pattern (e.g. `--collector.protocols.fields`).

@@ -20,35 +20,43 @@ public struct ProtocolsCollector: Collector {
                        + "without netstat_ and _total, e.g. \"tcpext_listen.*|tcp_.*\"."),
         ]
     ) { flags, paths throws(FlagError) in
-        ProtocolsCollector(paths: paths, fields: try NameFilter(include: flags.string(fieldsFlag), flag: fieldsFlag))
+        ProtocolsCollector(paths: paths, fields: try NameFilter(include: flags.string(fieldsFlag), flag: fieldsFlag),
+                           otherNamespaceFields: try NameFilter(include: flags.string(NamespaceOptions.protocolFieldsFlag),
+                                                                flag: NamespaceOptions.protocolFieldsFlag))
     }
 
     /// One statistics file: where it is under procfs, how HELP names it, whether it must exist.
     struct Source: Sendable {
-        let relativePath: String
+        let file: String
         let required: Bool
         let parse: @Sendable ([UInt8]) -> (statistics: [ProtocolStatistic], summary: ParseSummary)
 
-        var kernelPath: String { "/proc/" + relativePath }
+        var kernelPath: String { "/proc/net/" + file }
 
         static let all = [
-            Source(relativePath: "net/snmp", required: true, parse: SNMPTable.parse),
-            Source(relativePath: "net/netstat", required: true, parse: SNMPTable.parse),
-            Source(relativePath: "net/snmp6", required: false, parse: SNMP6Table.parse),
+            Source(file: "snmp", required: true, parse: SNMPTable.parse),
+            Source(file: "netstat", required: true, parse: SNMPTable.parse),
+            Source(file: "snmp6", required: false, parse: SNMP6Table.parse),
         ]
     }
 
-    let paths: ProcPaths
+    public let paths: ProcPaths
     let names: ProtocolMetricNames
+    /// Other namespaces export a few fields only (what the shipped rules use), so 100 pods do
+    /// not add 100 × 300 series.
+    let otherNamespaceNames: ProtocolMetricNames
 
-    public init(paths: ProcPaths, fields: NameFilter = .all) {
+    public init(paths: ProcPaths, fields: NameFilter = .all, otherNamespaceFields: NameFilter = .all) {
         self.paths = paths
         self.names = ProtocolMetricNames(fields: fields)
+        self.otherNamespaceNames = ProtocolMetricNames(fields: otherNamespaceFields)
     }
 
-    public func collect(into metrics: inout MetricSet, report: inout CollectorReport) {
+    public func collect(_ namespace: NetworkNamespace, into metrics: inout MetricSet, report: inout CollectorReport) {
+        let names = namespace.isOwn ? self.names : otherNamespaceNames
+        var written: Set<String> = []
         for source in Source.all {
-            let path = paths.proc(source.relativePath)
+            let path = namespace.net(source.file)
             guard let bytes = source.required ? report.readRequired(path) : report.readOptional(path) else { continue }
             let (statistics, summary) = source.parse(bytes)
             report.record(summary, path: path)
@@ -57,7 +65,7 @@ public struct ProtocolsCollector: Collector {
                 continue
             }
             for (statistic, resolved) in zip(statistics, names.resolve(statistics, file: source.kernelPath))
-            where resolved.included && metrics.families[resolved.name] == nil {
+            where resolved.included && written.insert(resolved.name).inserted {
                 metrics.add(resolved.name, resolved.type, help: resolved.help, value: MetricValue(statistic.value))
             }
         }

@@ -16,7 +16,10 @@ public struct RoutesCollector: Collector {
         RoutesCollector(paths: paths)
     }
 
-    let paths: ProcPaths
+    public let paths: ProcPaths
+
+    /// Routes are the host's: other namespaces' are not read.
+    public var coversEveryNamespace: Bool { false }
 
     public init(paths: ProcPaths) {
         self.paths = paths
@@ -40,14 +43,14 @@ public struct RoutesCollector: Collector {
         }
     }
 
-    public func collect(into metrics: inout MetricSet, report: inout CollectorReport) {
+    public func collect(_ namespace: NetworkNamespace, into metrics: inout MetricSet, report: inout CollectorReport) {
         metrics.declare("netstat_routes", .gauge,
                         help: "Routes in the main routing table by output device (netstat -rn).")
         metrics.declare("netstat_route_default_info", .gauge,
                         help: "Constant 1 for each default route, labelled by its device and gateway "
                             + "(:: or 0.0.0.0 for none).")
 
-        let ipv4Path = paths.proc("net/route")
+        let ipv4Path = namespace.net("route")
         if let bytes = report.readRequired(ipv4Path) {
             var tally = Tally()
             let summary = RouteTable.parse(bytes) { route in
@@ -57,7 +60,7 @@ public struct RoutesCollector: Collector {
             write(tally, family: .ipv4, into: &metrics)
         }
 
-        let ipv6Path = paths.proc("net/ipv6_route")
+        let ipv6Path = namespace.net("ipv6_route")
         if let bytes = report.readOptional(ipv6Path) {
             var tally = Tally()
             let summary = IPv6RouteTable.parse(bytes) { route in

@@ -5,8 +5,8 @@ public enum SocketFamily: String, Sendable, Hashable, CaseIterable {
     case ipv4
     case ipv6
 
-    /// The /proc/net table for a protocol ("tcp" → "net/tcp" or "net/tcp6").
+    /// The /proc/net table for a protocol ("tcp" → "tcp" or "tcp6").
     func procTable(_ proto: String) -> String {
-        self == .ipv4 ? "net/\(proto)" : "net/\(proto)6"
+        self == .ipv4 ? proto : proto + "6"
     }
 }

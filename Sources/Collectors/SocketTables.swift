@@ -11,9 +11,9 @@ enum SocketSource: String, Sendable, CaseIterable {
     case proc
 }
 
-/// One scrape's view of the inet tables.
+/// One scrape's view of one namespace's inet tables.
 struct SocketTables {
-    private let paths: ProcPaths
+    private let namespace: NetworkNamespace
     private var session: SockDiagSession?
     private let mayFallBack: Bool
     /// The /proc/net/tcp* bytes, read once and parsed twice (listeners, then the rest); nil
@@ -24,10 +24,14 @@ struct SocketTables {
         let bytes: [UInt8]?
     }
 
-    init(source: SocketSource, paths: ProcPaths, report: inout CollectorReport) {
-        self.paths = paths
+    init(source: SocketSource, namespace: NetworkNamespace, report: inout CollectorReport) {
+        self.namespace = namespace
         self.mayFallBack = source == .auto
-        guard source == .netlink || (source == .auto && paths.isLiveProc) else { return }
+        // A namespace read through another process's /proc/<pid>/net has no netlink socket of
+        // its own: the exporter's would dump the wrong namespace.
+        guard namespace.netlinkReachable else { return }
+        let live = namespace.reader != .own || namespace.procfs == "/proc"
+        guard source == .netlink || (source == .auto && live) else { return }
         do {
             session = try SockDiagSession()
         } catch {
@@ -47,7 +51,7 @@ struct SocketTables {
             procTCP[family] = ProcTable(bytes: readTable(family.procTable("tcp"), family, report: &report))
         }
         guard let bytes = procTCP[family]?.bytes else { return }
-        let path = paths.proc(family.procTable("tcp"))
+        let path = namespace.net(family.procTable("tcp"))
         let listen = TCPState.listen.rawValue
         let summary = InetSocketTable.parse(bytes) { socket in
             if (socket.state == listen) == listening { body(socket, false) }
@@ -60,7 +64,7 @@ struct SocketTables {
         if let session, dump(session, .udp, family, states: SockDiagSession.allStates, report: &report, body) {
             return
         }
-        let path = paths.proc(family.procTable("udp"))
+        let path = namespace.net(family.procTable("udp"))
         guard let bytes = readTable(family.procTable("udp"), family, report: &report) else { return }
         report.record(InetSocketTable.parse(bytes, body), path: path)
     }
@@ -89,7 +93,7 @@ struct SocketTables {
     }
 
     private func readTable(_ relative: String, _ family: SocketFamily, report: inout CollectorReport) -> [UInt8]? {
-        let path = paths.proc(relative)
+        let path = namespace.net(relative)
         return family == .ipv4 ? report.readRequired(path) : report.readOptional(path)
     }
 }

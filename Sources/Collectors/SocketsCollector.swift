@@ -16,7 +16,7 @@ public struct SocketsCollector: Collector {
         SocketsCollector(paths: paths, options: try AttributionOptions(flags))
     }
 
-    let paths: ProcPaths
+    public let paths: ProcPaths
     let options: AttributionOptions
     let owners: SocketOwners
 
@@ -30,11 +30,20 @@ public struct SocketsCollector: Collector {
         self.owners = SocketOwners(procfs: paths.procfs)
     }
 
-    public func collect(into metrics: inout MetricSet, report: inout CollectorReport) {
-        // The fd tables are read on another thread while the socket tables are dumped here.
-        let scan = owners.beginScan()
-        var tables = SocketTables(source: options.source, paths: paths, report: &report)
-        let ports = PortBucketing(ephemeralStart: AttributionOptions.ephemeralStart(paths),
+    public func startPass() -> any CollectorPass { SocketsPass(self) }
+
+    public func collect(_ namespace: NetworkNamespace, into metrics: inout MetricSet, report: inout CollectorReport) {
+        let pass = SocketsPass(self)
+        pass.collect(namespace, into: &metrics, report: &report)
+        if let finished = pass.finish()[namespace.inode] { metrics.merge(finished) }
+    }
+
+    /// Reads one namespace's sockets: writes the counts and queues by state, UDP and unix, and
+    /// returns the tally whose owners are looked up once every namespace has been read.
+    func read(_ namespace: NetworkNamespace, into metrics: inout MetricSet,
+              report: inout CollectorReport) -> ConnectionTally {
+        var tables = SocketTables(source: options.source, namespace: namespace, report: &report)
+        let ports = PortBucketing(ephemeralStart: AttributionOptions.ephemeralStart(procfs: namespace.procfs),
                                   wellKnown: options.wellKnownPorts)
         var tally = ConnectionTally(ports: ports, peerScope: options.peerScope, withUser: options.withUser)
         var states = [SocketFamily: TCPStateTally]()
@@ -55,12 +64,8 @@ public struct SocketsCollector: Collector {
         for family in SocketFamily.allCases {
             collectUDP(family, tables: &tables, tally: &tally, into: &metrics, report: &report)
         }
-        collectUnix(into: &metrics, report: &report)
-
-        let (inodes, uids) = tally.allInodes()
-        let attribution = owners.attribute(inodes, uids: uids, scan: scan)
-        AttributionWriter(tally: tally, inodes: inodes, attribution: attribution, options: options)
-            .write(into: &metrics)
+        collectUnix(namespace, into: &metrics, report: &report)
+        return tally
     }
 
     func collectUDP(_ family: SocketFamily, tables: inout SocketTables, tally: inout ConnectionTally,
@@ -83,9 +88,9 @@ public struct SocketsCollector: Collector {
                         labels: label, .unsigned(drops))
     }
 
-    func collectUnix(into metrics: inout MetricSet, report: inout CollectorReport) {
+    func collectUnix(_ namespace: NetworkNamespace, into metrics: inout MetricSet, report: inout CollectorReport) {
         var counts: [UnixSocket.Kind: [UnixSocket.State: UInt64]] = [:]
-        let path = paths.proc("net/unix")
+        let path = namespace.net("unix")
         if let bytes = report.readRequired(path) {
             report.record(UnixSocketTable.parse(bytes) { counts[$0.kind, default: [:]][$0.state, default: 0] += 1 },
                           path: path)

@@ -24,7 +24,7 @@ public struct SockstatCollector: Collector {
     /// The page size `mem` is counted in.
     public static let systemPageSize = UInt64(max(sysconf(Int32(_SC_PAGESIZE)), 1))
 
-    let paths: ProcPaths
+    public let paths: ProcPaths
     let pageSize: UInt64
 
     public init(paths: ProcPaths, pageSize: UInt64 = SockstatCollector.systemPageSize) {
@@ -32,9 +32,11 @@ public struct SockstatCollector: Collector {
         self.pageSize = pageSize
     }
 
-    public func collect(into metrics: inout MetricSet, report: inout CollectorReport) {
-        for (relative, required) in [("net/sockstat", true), ("net/sockstat6", false)] {
-            let path = paths.proc(relative)
+    public func collect(_ namespace: NetworkNamespace, into metrics: inout MetricSet, report: inout CollectorReport) {
+        // sockstat and sockstat6 both have a RAW line, for example: the first one read is kept.
+        var written: Set<String> = []
+        for (file, required) in [("sockstat", true), ("sockstat6", false)] {
+            let path = namespace.net(file)
             guard let bytes = required ? report.readRequired(path) : report.readOptional(path) else { continue }
             let (statistics, summary) = SockstatTable.parse(bytes)
             report.record(summary, path: path)
@@ -42,15 +44,15 @@ public struct SockstatCollector: Collector {
                 report.fail(.parseFailed(path: path, line: 1, reason: "no socket counts found"))
             }
             for statistic in statistics {
-                add(statistic, from: "/proc/" + relative, into: &metrics, report: &report)
+                let name = SockstatCollector.metricName(proto: statistic.section, field: statistic.field)
+                guard written.insert(name).inserted else { continue }
+                add(statistic, named: name, from: "/proc/net/" + file, into: &metrics, report: &report)
             }
         }
     }
 
-    func add(_ statistic: ProtocolStatistic, from file: String, into metrics: inout MetricSet,
+    func add(_ statistic: ProtocolStatistic, named name: String, from file: String, into metrics: inout MetricSet,
              report: inout CollectorReport) {
-        let name = SockstatCollector.metricName(proto: statistic.section, field: statistic.field)
-        guard metrics.families[name] == nil else { return }
         if SockstatCollector.isPages(statistic.field) {
             guard let bytes = SockstatCollector.multiply(statistic.value, by: pageSize) else {
                 report.skipFile("\(file): \(statistic.section) mem in bytes does not fit in 64 bits")

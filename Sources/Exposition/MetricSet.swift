@@ -4,14 +4,19 @@
 /// same family) and sorted by name when encoded, so the output order never depends on hashing.
 public struct MetricSet: Sendable {
     public private(set) var families: [String: MetricFamily] = [:]
+    /// Appended to the labels of every series added: a collector writes the same code for every
+    /// network namespace, and the set of another namespace adds its `netns` label here.
+    public let commonLabels: [Label]
 
-    public init() {}
+    public init(commonLabels: [Label] = []) {
+        self.commonLabels = commonLabels
+    }
 
     /// Adds one series. The first call for a name fixes its type and HELP.
     public mutating func add(
         _ name: String, _ type: MetricType, help: String, labels: [Label] = [], value: MetricValue
     ) {
-        let sample = Sample(labels: labels, value: value)
+        let sample = Sample(labels: commonLabels.isEmpty ? labels : labels + commonLabels, value: value)
         if families[name] != nil {
             families[name]!.samples.append(sample)
         } else {
@@ -34,6 +39,61 @@ public struct MetricSet: Sendable {
         add(name, .counter, help: help, labels: labels, value: value)
     }
 
+
+    /// Adds every series of `other`; a family new here keeps `other`'s type and HELP.
+    public mutating func merge(_ other: MetricSet) {
+        for (name, family) in other.families {
+            if families[name] == nil {
+                families[name] = family
+            } else {
+                families[name]!.samples += family.samples
+            }
+        }
+    }
+
+    /// Adds every series of `other`, summing the values of series whose labels are equal: how the
+    /// namespaces beyond `--netns.max` become one `netns="other"`.
+    public mutating func mergeSumming(_ other: MetricSet) {
+        for (name, family) in other.families {
+            guard let existing = families[name] else {
+                families[name] = family
+                continue
+            }
+            var index = [[Label]: Int]()
+            for (position, sample) in existing.samples.enumerated() { index[sample.labels] = position }
+            var merged = existing
+            for sample in family.samples {
+                if let position = index[sample.labels] {
+                    merged.samples[position].value = merged.samples[position].value.adding(sample.value)
+                } else {
+                    index[sample.labels] = merged.samples.count
+                    merged.samples.append(sample)
+                }
+            }
+            families[name] = merged
+        }
+    }
+
+    /// The same series with every label named `name` set to `value` (where a series has it).
+    public func relabelled(_ name: String, to value: String) -> MetricSet {
+        var copy = MetricSet(commonLabels: commonLabels.map { $0.name == name ? Label(name, value) : $0 })
+        for (familyName, family) in families {
+            var renamed = family
+            for position in renamed.samples.indices {
+                for labelIndex in renamed.samples[position].labels.indices
+                where renamed.samples[position].labels[labelIndex].name == name {
+                    renamed.samples[position].labels[labelIndex].value = value
+                }
+            }
+            copy.families[familyName] = renamed
+        }
+        return copy
+    }
+
+    /// The sum of every series' value in the family, as a Double (0 when absent).
+    public func total(_ name: String) -> Double {
+        families[name]?.samples.reduce(0) { $0 + $1.value.asDouble } ?? 0
+    }
 
     /// The families in output order: by name.
     public var sortedFamilies: [MetricFamily] {

@@ -31,6 +31,29 @@ public enum MetricValue: Sendable, Hashable {
         }
     }
 
+    /// The value as a Double (exact up to 2^53).
+    public var asDouble: Double {
+        switch self {
+        case .unsigned(let value): Double(value)
+        case .signed(let value): Double(value)
+        case .double(let value): value
+        }
+    }
+
+    /// The sum, exact while both are integers that fit; a Double otherwise.
+    public func adding(_ other: MetricValue) -> MetricValue {
+        switch (self, other) {
+        case (.unsigned(let a), .unsigned(let b)):
+            let (sum, overflow) = a.addingReportingOverflow(b)
+            return overflow ? .double(Double(a) + Double(b)) : .unsigned(sum)
+        case (.signed(let a), .signed(let b)):
+            let (sum, overflow) = a.addingReportingOverflow(b)
+            return overflow ? .double(Double(a) + Double(b)) : .signed(sum)
+        default:
+            return .double(asDouble + other.asDouble)
+        }
+    }
+
     private func write(to out: inout [UInt8], integral value: Double) {
         MetricValue.signed(Int64(value)).write(to: &out)
     }

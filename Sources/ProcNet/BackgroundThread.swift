@@ -7,13 +7,13 @@ import Musl
 /// Runs one piece of work on its own POSIX thread so it overlaps with the caller's work (the fd
 /// scan beside the netlink dump). Dispatch would do too, but pulls its worker pool into an
 /// exporter that otherwise never needs one. `join` waits and returns the result.
-final class BackgroundThread<Result>: @unchecked Sendable {
+public final class BackgroundThread<Result>: @unchecked Sendable {
     // Written by the thread before it ends, read after pthread_join: the join orders the two.
     private var result: Result?
     private let work: () -> Result
     private var thread: pthread_t?
 
-    init(_ work: @escaping () -> Result) {
+    public init(_ work: @escaping () -> Result) {
         self.work = work
         let box = Unmanaged.passRetained(ThreadEntry { [self] in self.result = self.work() })
         var handle = pthread_t()
@@ -28,7 +28,7 @@ final class BackgroundThread<Result>: @unchecked Sendable {
 
     /// Waits for the work and hands over its result (once: the thread keeps no reference, so
     /// the caller can mutate a large result in place without a copy).
-    func join() -> Result {
+    public func join() -> Result {
         if let thread {
             pthread_join(thread, nil)
             self.thread = nil

@@ -93,4 +93,9 @@ public struct SocketAttribution: Sendable {
     /// False when some process's fd table could not be read (no permission): sockets without
     /// an owner may then belong to one of those processes.
     public let complete: Bool
+
+    /// The answer for a part of the dump (one namespace's sockets).
+    public func slice(_ range: Range<Int>) -> SocketAttribution {
+        SocketAttribution(owners: Array(owners[range]), names: names, complete: complete)
+    }
 }

@@ -36,7 +36,7 @@ struct ExporterOptions {
     ]
 
     static var allFlags: [FlagDefinition] {
-        generalFlags + CollectorDescriptor.all.flatMap { [$0.enableFlag] + $0.flags }
+        generalFlags + NamespaceOptions.flags + CollectorDescriptor.all.flatMap { [$0.enableFlag] + $0.flags }
     }
 
     let listenAddresses: [ListenAddress]

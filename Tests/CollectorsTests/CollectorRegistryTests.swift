@@ -6,7 +6,8 @@ import Testing
 @Suite struct CollectorRegistryTests {
     /// A collector that exports one series, skips two lines and then fails, as a broken file would.
     struct Broken: Collector {
-        func collect(into metrics: inout MetricSet, report: inout CollectorReport) {
+        let paths = ProcPaths()
+        func collect(_ namespace: NetworkNamespace, into metrics: inout MetricSet, report: inout CollectorReport) {
             metrics.gauge("netstat_partial", help: "Partial.", .unsigned(5))
             var summary = ParseSummary()
             summary.skip(line: 3, "bad row")
@@ -17,7 +18,8 @@ import Testing
     }
 
     struct Fine: Collector {
-        func collect(into metrics: inout MetricSet, report: inout CollectorReport) {
+        let paths = ProcPaths()
+        func collect(_ namespace: NetworkNamespace, into metrics: inout MetricSet, report: inout CollectorReport) {
             metrics.gauge("netstat_fine", help: "Fine.", .unsigned(1))
         }
     }
@@ -61,7 +63,7 @@ import Testing
     }
 
     @Test func enableFlagsChooseTheCollectors() throws {
-        let definitions = CollectorDescriptor.all.map(\.enableFlag)
+        let definitions = CollectorDescriptor.all.map(\.enableFlag) + NamespaceOptions.flags
         guard case .run(let flags) = try FlagParser.parse(["--no-collector.sockets"], definitions: definitions) else {
             Issue.record("expected a run")
             return

@@ -61,7 +61,7 @@ import TestSupport
                 if fields[statistic.section] == nil { sections.append(statistic.section) }
                 fields[statistic.section, default: []].insert(statistic.field)
             }
-            lines += ["", "#### `\(kernel)`", "", "| section | field | metric | type |", "|---|---|---|---|"]
+            lines += ["", "### `\(kernel)`", "", "| section | field | metric | type |", "|---|---|---|---|"]
             for section in sections {
                 for field in fields[section]!.sorted() {
                     let type = ProtocolMetricName.isGauge(section: section, field: field) ? "G" : "C"
@@ -90,7 +90,7 @@ import TestSupport
         var all: [(String, ProtocolStatistic)] = []
         for root in fixtureRoots {
             for source in ProtocolsCollector.Source.all {
-                let statistics = source.parse(try Fixtures.bytes(root + "/" + source.relativePath)).statistics
+                let statistics = source.parse(try Fixtures.bytes(root + "/net/" + source.file)).statistics
                 all += statistics.map { (source.kernelPath, $0) }
             }
         }
@@ -139,7 +139,7 @@ import TestSupport
         var file = ""
         var rows: [Row] = []
         for line in block.split(separator: "\n") {
-            if line.hasPrefix("#### ") { file = line.dropFirst(5).trimmingCharacters(in: ["`"]) }
+            if line.hasPrefix("### ") { file = line.dropFirst(4).trimmingCharacters(in: ["`"]) }
             let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
             guard line.hasPrefix("| `"), cells.count == 4 else { continue }
             let unquoted = cells.map { $0.trimmingCharacters(in: ["`"]) }

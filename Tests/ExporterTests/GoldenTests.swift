@@ -15,13 +15,30 @@ import TestSupport
         }.joined(separator: "\n")
     }
 
+    static let fixtureFlags = [
+        "--web.listen-address=127.0.0.1:0",
+        "--web.disable-exporter-metrics",
+        "--path.procfs=\(Fixtures.repository("Tests/Golden/proc"))",
+        "--path.sysfs=\(Fixtures.repository("Tests/Golden/sys"))",
+    ]
+
+    /// With --netns.all the exporter's own namespace is exported exactly as without it: the
+    /// body is the golden one plus the mode's own netstat_netns_* families.
+    @Test func theNamespaceModeLeavesTheOwnNamespaceAlone() throws {
+        let exporter = try RunningExporter(Self.fixtureFlags + ["--netns.all"])
+        defer { exporter.stop() }
+        let body = try CurlResponse.get(["\(exporter.base)/metrics"]).text
+        let mode = body.split(separator: "\n").filter { $0.contains("netstat_netns_") }
+        #expect(mode.contains("netstat_netns_discovered 0"))
+        #expect(mode.contains("netstat_netns_folded 0"))
+        #expect(!body.split(separator: "\n").contains { !$0.hasPrefix("#") && $0.contains("netns=\"") })
+        let withoutMode = Self.masked(body).split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.contains("netstat_netns_") }.joined(separator: "\n")
+        #expect(withoutMode == (try String(contentsOfFile: Self.expectedPath, encoding: .utf8)))
+    }
+
     @Test func fixtureHostMatchesTheCheckedInBody() throws {
-        let exporter = try RunningExporter([
-            "--web.listen-address=127.0.0.1:0",
-            "--web.disable-exporter-metrics",
-            "--path.procfs=\(Fixtures.repository("Tests/Golden/proc"))",
-            "--path.sysfs=\(Fixtures.repository("Tests/Golden/sys"))",
-        ])
+        let exporter = try RunningExporter(Self.fixtureFlags)
         defer { exporter.stop() }
         let response = try CurlResponse.get(["\(exporter.base)/metrics"])
         #expect(response.status == 200)

@@ -25,10 +25,10 @@ final class SocketFarm {
     }
 
     /// Runs `body` with a farm of `workers` workers on ports `basePort`… in a fresh namespace.
-    static func with<T>(workers: Int, established: Int, closeWait: Int,
+    static func with<T>(workers: Int, established: Int, closeWait: Int, prefix: String = "nse",
                         _ body: (SocketFarm) throws -> T) throws -> T {
         let basePort = 21000 + 10 * Int.random(in: 0..<800)
-        let farm = SocketFarm(netns: try NetworkNamespace(prefix: "nse"), basePort: basePort)
+        let farm = SocketFarm(netns: try NetworkNamespace(prefix: prefix), basePort: basePort)
         defer { farm.tearDown() }
         // The tests bind 40000-40001 (inside the ephemeral range on purpose): reserve them so no
         // client end of the farm can be handed one first.
@@ -119,7 +119,7 @@ final class SocketFarm {
     }
 
     /// Kills everything in the namespace (the farm's forked workers too), then deletes it.
-    private func tearDown() {
+    func tearDown() {
         netns.delete()
         for process in processes {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }

@@ -6,7 +6,7 @@ public final class NetworkNamespace: @unchecked Sendable {
     public let name: String
 
     public init(prefix: String = "nstest") throws {
-        name = "\(prefix)\(getpid() % 100_000)\(Int.random(in: 1000...9999))"
+        name = "\(prefix)\(getpid() % 100_000)\(Int.random(in: 100_000...999_999))"
         let added = try Shell.run(["ip", "netns", "add", name])
         guard added.status == 0 else { throw NamespaceError(description: "ip netns add: \(added.stderr)") }
         try run(["ip", "link", "set", "lo", "up"])
