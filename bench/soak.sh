@@ -115,7 +115,7 @@ while (( done_scrapes < SCRAPES )); do
     if (( SECONDS_LIMIT > 0 && elapsed >= SECONDS_LIMIT )); then break; fi
 done
 
-in_ns curl -sf "$URL" >"$OUT/soak-last.txt" || true
+in_ns curl -sf --max-time "$SCRAPE_TIMEOUT" "$URL" >"$OUT/soak-last.txt" || true
 kill -TERM "$EXPORTER_PID" 2>/dev/null || true
 for _ in $(seq 50); do kill -0 "$EXPORTER_PID" 2>/dev/null || break; sleep 0.2; done
 
