@@ -7,11 +7,12 @@
 #   EXPORTER=.build-asan/debug/netstat_exporter OUT=bench/out/asan SCRAPES=1000 CLIENTS=4 \
 #       SAMPLE_EVERY=100 WARMUP=200 MAX_GROWTH_PERCENT=100000 bash bench/soak.sh --no-build
 #
-# Inside a network namespace of its own: a steady sockfarm (../shared/tools/sockfarm.py) holds
-# 2,000 ESTABLISHED, 100 CLOSE_WAIT and their FIN_WAIT2 ends in 4 processes, and a churn loop
-# runs short-lived farms one after another (2 processes, 200 ESTABLISHED, 10 CLOSE_WAIT, exiting
-# 2 s after they are ready), so sockets, TIME_WAITs, orphans and owning processes appear and vanish under the
-# scrapes. CLIENTS curl processes scrape at once, each request on a new connection.
+# In a network namespace and a PID namespace of its own, a steady sockfarm
+# (../shared/tools/sockfarm.py) holds 2,000 ESTABLISHED, 100 CLOSE_WAIT and their FIN_WAIT2 ends
+# in 4 processes, and short-lived farms run one after another (2 processes, 200 ESTABLISHED,
+# 10 CLOSE_WAIT, exiting 2 s after they are ready), so sockets, TIME_WAITs, orphans and owning
+# processes appear and vanish under the scrapes. CLIENTS curl processes scrape at once, each
+# request on a new connection.
 #
 # Every SAMPLE_EVERY (500) scrapes it prints RSS, open fds and threads of the exporter. It fails
 # when a scrape does not answer 200, when a sample after WARMUP (2,000) scrapes is more than
@@ -31,6 +32,7 @@ PORT=${PORT:-19109}
 SCRAPE_TIMEOUT=${SCRAPE_TIMEOUT:-30}  # seconds a scrape may take before it counts as failed
 OUT=${OUT:-bench/out}      # logs: soak-exporter.log (its stderr), soak-farm.log, soak-last.txt
 mkdir -p "$OUT"
+rm -f "$OUT/soak-farm.log"
 
 if [[ "${1:-}" != "--no-build" ]]; then
     swift build -c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs >&2
@@ -41,9 +43,7 @@ FARM=$(cd .. && pwd)/shared/tools/sockfarm.py
     || { echo "SCRAPES must be a multiple of SAMPLE_EVERY, and SAMPLE_EVERY of CLIENTS" >&2; exit 2; }
 
 NS=fuzz-soak-$$
-CHURN_PID=
 cleanup() {
-    [[ -n "$CHURN_PID" ]] && kill "$CHURN_PID" 2>/dev/null || true
     for pid in $(ip netns pids "$NS" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
     ip netns delete "$NS" 2>/dev/null || true
 }
@@ -54,28 +54,39 @@ ip netns add "$NS"
 in_ns ip link set lo up
 # Farm listeners sit below the ephemeral range, so client ends cannot take their ports.
 in_ns sysctl -qw net.ipv4.ip_local_port_range="30000 60999"
-in_ns python3 "$FARM" --workers 4 --established 1000 --close-wait 100 --port 20000 --hold 36000 \
-    >"$OUT/soak-farm.log" 2>&1 &
-disown $!
-for _ in $(seq 300); do grep -q ready "$OUT/soak-farm.log" && break; sleep 0.2; done
-grep -q ready "$OUT/soak-farm.log" || { echo "sockfarm did not start" >&2; exit 1; }
-
+# The farms and the exporter share a PID namespace of their own (with its own /proc), so the
+# exporter's attribution walks only the soak's processes, not whatever else runs on the host.
 # The churn: one short-lived farm after another, each on its own ports (ten slots in turn),
 # living two seconds after it is ready, a second apart. One at a time, so a slow machine gets
-# slower churn rather than a pile of farms. Ended by cleanup; bounded in count in case it is not.
-(
-    for ((i = 0; i < 100000; i++)); do
-        in_ns python3 "$FARM" --workers 2 --established 100 --close-wait 10 --port $((21000 + (i % 10) * 10)) \
-            --hold 2 >/dev/null 2>&1 || true
-        sleep 1
+# slower churn rather than a pile of farms. Bounded in count; killed with the namespace.
+export FARM EXPORTER PORT OUT
+in_ns unshare --pid --fork --mount-proc bash -c '
+    python3 "$FARM" --workers 4 --established 1000 --close-wait 100 --port 20000 --hold 36000 \
+        >"$OUT/soak-farm.log" 2>&1 &
+    for _ in $(seq 300); do grep -q ready "$OUT/soak-farm.log" && break; sleep 0.2; done
+    (
+        for ((i = 0; i < 100000; i++)); do
+            python3 "$FARM" --workers 2 --established 100 --close-wait 10 --port $((21000 + (i % 10) * 10)) \
+                --hold 2 >/dev/null 2>&1 || true
+            sleep 1
+        done
+    ) &
+    "$EXPORTER" --web.listen-address=127.0.0.1:$PORT 2>"$OUT/soak-exporter.log" &
+    wait
+' &
+disown $!
+for _ in $(seq 300); do grep -q ready "$OUT/soak-farm.log" 2>/dev/null && break; sleep 0.2; done
+grep -q ready "$OUT/soak-farm.log" || { echo "sockfarm did not start" >&2; exit 1; }
+# The exporter's pid as this (the host's) /proc knows it.
+EXPORTER_PID=
+for _ in $(seq 100); do
+    for pid in $(ip netns pids "$NS"); do
+        [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == netstat_export* ]] && EXPORTER_PID=$pid
     done
-) &
-CHURN_PID=$!
-disown "$CHURN_PID"
-
-ip netns exec "$NS" "$EXPORTER" --web.listen-address=127.0.0.1:$PORT >"$OUT/soak-exporter.log" 2>&1 &
-EXPORTER_PID=$!
-disown "$EXPORTER_PID"
+    [[ -n "$EXPORTER_PID" ]] && break
+    sleep 0.2
+done
+[[ -n "$EXPORTER_PID" ]] || { echo "the exporter did not start" >&2; exit 1; }
 URL=http://127.0.0.1:$PORT/metrics
 for _ in $(seq 100); do in_ns curl -sf -o /dev/null "$URL" && break; sleep 0.2; done
 
