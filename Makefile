@@ -11,7 +11,7 @@ DATADIR ?= $(PREFIX)/share/netstat_exporter
 # Debian packages the build, the exporter and the test suite need; installed only when missing.
 APT_PACKAGES := libmicrohttpd-dev libgnutls28-dev zlib1g-dev libyaml-dev libcrypt-dev pkg-config \
 	iproute2 curl python3 procps gzip prometheus prometheus-alertmanager \
-	python3-prometheus-client python3-yaml openssl apache2-utils systemd
+	python3-prometheus-client python3-yaml openssl apache2-utils systemd strace
 
 # The release binary: Swift runtime linked statically; lld with packed relative relocations
 # (DT_RELR) keeps it position-independent while saving ~0.8 MB of idle RSS that the classic
@@ -57,7 +57,8 @@ fuzz: deps
 fuzz-smoke: deps
 	FUZZ_RUNS=5000 FUZZ_SECONDS=20 bash fuzz/run.sh
 
-# The binary, the systemd unit (ExecStart pointed at $(PREFIX)/bin), the example web config,
+# The binary, the systemd units (service with ExecStart pointed at $(PREFIX)/bin, and the
+# socket for activation), the example web config,
 # the Kubernetes manifest and the dashboards. DESTDIR stages the tree for a package.
 install: release
 	install -D -m 0755 $(BINARY) $(DESTDIR)$(PREFIX)/bin/netstat_exporter
@@ -65,6 +66,7 @@ install: release
 	sed 's#/usr/local/bin/netstat_exporter#$(PREFIX)/bin/netstat_exporter#' packaging/netstat_exporter.service \
 		> $(DESTDIR)$(UNITDIR)/netstat_exporter.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/netstat_exporter.service
+	install -m 0644 packaging/netstat_exporter.socket $(DESTDIR)$(UNITDIR)/netstat_exporter.socket
 	install -m 0644 packaging/web-config.example.yml $(DESTDIR)$(DATADIR)/web-config.example.yml
 	install -m 0644 packaging/kubernetes/daemonset.yaml $(DESTDIR)$(DATADIR)/kubernetes/daemonset.yaml
 	if [ -d dashboards ]; then \

@@ -72,16 +72,23 @@ public final class OtherNamespaces: Sendable {
         // The bind mounts are the live host's: a fixture procfs (tests) has none.
         let mounts = procfs == "/proc" ? NetworkNamespaceDirectory.defaultMountDirectories : []
         for found in NetworkNamespaceDirectory.discover(procfs: procfs, own: ownInode, mountDirectories: mounts) {
-            let cgroup = found.pids.first
-                .flatMap { try? ProcFile.read(procfs + "/" + String($0) + "/cgroup") }
-                .map(CgroupPath.parse) ?? CgroupPath()
-            var label = found.name ?? cgroup.containerID.map { String($0.prefix(12)) } ?? "inode:\(found.inode)"
+            // The cgroup file is read only when the label needs it or the namespace is kept.
+            var cgroup: CgroupPath?
+            func readCgroup() -> CgroupPath {
+                if let cgroup { return cgroup }
+                let read = found.pids.first
+                    .flatMap { try? ProcFile.read(procfs + "/" + String($0) + "/cgroup") }
+                    .map(CgroupPath.parse) ?? CgroupPath()
+                cgroup = read
+                return read
+            }
+            var label = found.name ?? readCgroup().containerID.map { String($0.prefix(12)) } ?? "inode:\(found.inode)"
             if !taken.insert(label).inserted {
                 label = "inode:\(found.inode)"
                 taken.insert(label)
             }
             guard options.filter.allows(label) else { continue }
-            candidates.append(Candidate(found: found, label: label, cgroup: cgroup))
+            candidates.append(Candidate(found: found, label: label, cgroup: readCgroup()))
         }
         return candidates
     }

@@ -24,8 +24,13 @@ struct DashboardQueriesTests {
         try lab.startExporter()
         try RuleOverrides().write(to: lab.netns.directory)
         try lab.startPrometheus(rulesDirectory: lab.netns.directory, alerting: false)
-        // Enough samples for every rate over $__rate_interval.
-        Thread.sleep(forTimeInterval: 12)
+        // Enough samples for every rate over $__rate_interval at the first step of a 10 s range
+        // query: a rate over the rate interval already had data 10 s ago. Polled, with a deadline
+        // (a loaded machine scrapes late), instead of a fixed sleep.
+        try lab.waitFor("\(Self.rateInterval) of samples, 10 s ago", timeout: 90, interval: 0.5) {
+            let ready = try? lab.query("rate(up{job=\"\(MonitoringLab.job)\"}[\(Self.rateInterval)] offset 10s)")
+            return ready?.result.isEmpty == false
+        }
 
         var failures: [String] = []
         var values = ["__rate_interval": Self.rateInterval, "datasource": "prometheus"]

@@ -45,12 +45,17 @@ struct GrafanaDashboardTests {
     }
 
     /// Every query is narrowed to the selected job and instance (the threshold line is global).
-    @Test func everyQuerySelectsJobAndInstance() {
+    /// Each vector selector is parsed (a bare metric name counts as one, with no matchers).
+    @Test func everyQuerySelectsJobAndInstance() throws {
+        let job = PromQLSelectors.Matcher(label: "job", op: "=~", value: "$job")
+        let instance = PromQLSelectors.Matcher(label: "instance", op: "=~", value: "$instance")
         for target in dashboard.targets where !target.expr.hasPrefix("netstat:threshold:") {
-            let selectors = target.expr.components(separatedBy: "{").count - 1
-            #expect(selectors > 0, "\(target.key)")
-            #expect(target.expr.components(separatedBy: #"job=~"$job", instance=~"$instance""#).count - 1 == selectors,
-                    "\(target.key): \(target.expr)")
+            let selectors = try PromQLSelectors.selectors(in: target.expr)
+            #expect(!selectors.isEmpty, "\(target.key)")
+            for selector in selectors {
+                #expect(selector.matchers.contains(job) && selector.matchers.contains(instance),
+                        "\(target.key): \(selector.metric ?? "{}") matches \(selector.matchers)")
+            }
         }
     }
 
