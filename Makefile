@@ -24,7 +24,7 @@ APT_PACKAGES := libmicrohttpd-dev libgnutls28-dev zlib1g-dev libyaml-dev libcryp
 # .rela.dyn table costs.
 RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs
 
-.PHONY: deps build release run test bench install image clean
+.PHONY: deps build release run test bench fuzz fuzz-smoke install image clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -45,10 +45,23 @@ run: release
 	.build/release/netstat_exporter $(ARGS)
 
 # The release binary is built first: a test checks that it links no Swift library.
+# fuzz-smoke keeps the fuzz targets building and replays their seeds (a few seconds).
 test: deps
 	$(SWIFT) build $(RELEASE_FLAGS)
 	$(SWIFT) build
 	$(SWIFT) test
+	$(MAKE) fuzz-smoke
+
+# Every parser under libFuzzer + AddressSanitizer, FUZZ_SECONDS each (fuzz/run.sh; FUZZ_RUNS,
+# FUZZ_TARGETS narrow it). The fuzz package under fuzz/ builds apart from the exporter's.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh
+
+# 5,000 inputs a target, seeds first: enough to catch a target that no longer builds or
+# crashes on its own seeds, cheap enough for every `make test`.
+fuzz-smoke: deps
+	FUZZ_RUNS=5000 FUZZ_SECONDS=20 bash fuzz/run.sh
 
 # The binary, the systemd units (service with ExecStart pointed at $(PREFIX)/bin, and the
 # socket for activation), the example web config,
