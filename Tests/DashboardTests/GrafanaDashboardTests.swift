@@ -90,7 +90,7 @@ struct GrafanaDashboardTests {
     /// name in two pods is two lines.
     @Test func perSocketPanelsGroupByNetns() {
         for title in ["CLOSE_WAIT by process (top 10)", "CLOSE_WAIT by port (top 10)", "Inbound vs outbound by port (top 10)",
-                      "Listeners", "Accept-queue fill by listener", "Public peers on internal hosts"] {
+                      "Listeners", "Accept-queue fill by listener", "Public peers on internal hosts", "Top peers"] {
             let targets = dashboard.targets.filter { $0.panelTitle == title && !$0.expr.hasPrefix("netstat:threshold:") }
             #expect(!targets.isEmpty, "no panel \(title)")
             for target in targets {
