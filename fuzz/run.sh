@@ -17,7 +17,7 @@ export PATH="/opt/swift/usr/bin:$PATH"
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_RUNS=${FUZZ_RUNS:--1}
 ALL_TARGETS="inet-socket-table net-dev-table route-table ipv6-route-table snmp-table snmp6-table sockstat-table
-unix-socket-table process-stat sock-diag-messages"
+unix-socket-table process-stat sock-diag-messages process-identity"
 FUZZ_TARGETS=${FUZZ_TARGETS:-$ALL_TARGETS}
 SHARED=../../shared/fixtures
 GOLDEN=../Tests/Golden/proc/net
@@ -39,6 +39,7 @@ seeds_for() {
         unix-socket-table) echo "$SHARED"/procfs/proc/net/{unix,unix_without_inode} "$GOLDEN"/unix ;;
         process-stat) echo seeds/process-stat/* ;;
         sock-diag-messages) echo seeds/sock-diag-messages/* ;;
+        process-identity) echo seeds/process-identity/* ;;
         *) echo "unknown target $1" >&2; return 1 ;;
     esac
 }

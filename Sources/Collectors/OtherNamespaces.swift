@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import Exposition
+import Logging
 import ProcNet
 import Synchronization
 
@@ -120,7 +121,7 @@ public final class OtherNamespaces: Sendable {
             timing.addSkipped(index, report.skippedLines)
             if !report.succeeded { failed = true }
         }
-        if failed { count(vanished(reader) ? .vanished : .unreadable) }
+        if failed { count(vanished(reader) ? .vanished : .unreadable, candidate) }
         return Read(candidate: candidate, reader: reader, metrics: metrics, read: !failed)
     }
 
@@ -132,13 +133,13 @@ public final class OtherNamespaces: Sendable {
             let code = NetworkNamespaceDirectory.enter(path)
             if code == 0 { return .entered }
             if code == ENOENT || code == ESRCH {
-                count(.vanished)
+                count(.vanished, candidate)
                 return nil
             }
-            count(.setnsRefused)
+            count(.setnsRefused, candidate, errno: code)
         }
         guard let firstPID else {
-            count(.unreachable)
+            count(.unreachable, candidate)
             return nil
         }
         return .process(firstPID)
@@ -149,8 +150,12 @@ public final class OtherNamespaces: Sendable {
         return access(procfs + "/" + String(pid), F_OK) != 0
     }
 
-    private func count(_ failure: Failure) {
+    private func count(_ failure: Failure, _ candidate: Candidate, errno code: Int32 = 0) {
         failures.withLock { $0[failure, default: 0] += 1 }
+        guard Log.logger.isEnabled(.debug) else { return }
+        var fields: [LogField] = [("netns", candidate.label), ("reason", failure.rawValue)]
+        if code != 0 { fields.append(("error", Errno.describe(code))) }
+        Log.logger.log(.debug, "Network namespace not read as it should be", fields: fields)
     }
 
     /// Adds the namespaces read to `metrics`: the `--netns.max` with the most sockets under

@@ -105,6 +105,24 @@ enum FuzzTargets {
             let clamped = SockDiagMessages.decode(bytes, length: bytes.count + 4096, sequence: sequence) { _ in }
             require(clamped == outcome, "\(clamped) after \(outcome) with an overlong length")
         },
+        // What --netns.all reads of a process: its cgroup path (container ID, pod UID), its
+        // ns/net link (the namespace inode) and CapEff (may it setns?). One input feeds all three.
+        FuzzTarget(name: "process-identity") { bytes in
+            let path = CgroupPath.parse(bytes)
+            if let id = path.containerID {
+                require(id.utf8.count == 64 && id.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) },
+                        "container ID \(id)")
+            }
+            if let uid = path.podUID {
+                require(uid.utf8.count == 36 && uid.utf8.filter { $0 == 0x2d }.count == 4, "pod UID \(uid)")
+            }
+            if let inode = NamespaceLink.inode(bytes) {
+                require(bytes.starts(with: Array("net:[".utf8)) && bytes.last == 0x5d, "inode \(inode) from no link")
+            }
+            if let capabilities = ProcessCapabilities.parse(bytes) {
+                _ = capabilities.has(ProcessCapabilities.sysAdmin)
+            }
+        },
     ]
 }
 
