@@ -9,8 +9,9 @@
 #
 # The exporter runs in a quiet namespace of its own and reads the bench's namespaces by
 # --netns.include. Prints medians over REPS scrapes (default 10), the ratio to the floor, the
-# cost per namespace with its sockets and without (the farms stopped, the bind mounts kept), and
-# the series count. Needs root, python3, curl, gcc, awk. Not part of `make test`.
+# cost per namespace before any socket is in them and with their sockets, and the series count.
+# A sock_diag dump walks the host's whole socket table for each namespace, so the per-namespace
+# cost grows with every socket on the host, for the floor as for the exporter. Needs root, python3, curl, gcc, awk. Not part of `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -65,19 +66,10 @@ per_namespace_us() { awk -v a="$1" -v b="$2" -v n="$NAMESPACES" 'BEGIN {printf "
 cleanup
 ip netns add "$OWN"
 ip netns exec "$OWN" ip link set lo up
-PAIRS=$(( (SOCKETS - WORKERS) / 2 ))
 for ns in $(names); do
     ip netns add "$ns"
     ip netns exec "$ns" ip link set lo up
-    ip netns exec "$ns" python3 "$FARM" --workers "$WORKERS" --established "$PAIRS" --close-wait 0 --port 20000 \
-        --hold 3600 >"$OUT/farm-$ns.log" 2>&1 &
-    disown $!
 done
-for ns in $(names); do
-    for _ in $(seq 600); do grep -q ready "$OUT/farm-$ns.log" 2>/dev/null && break; sleep 0.2; done
-    grep -q ready "$OUT/farm-$ns.log" || { echo "sockfarm in $ns did not start" >&2; exit 1; }
-done
-
 start_exporter() {
     ip netns exec "$OWN" "$EXPORTER" --web.listen-address=127.0.0.1:10043 "$@" >"$OUT/exporter.log" 2>&1 &
     EXPORTER_PID=$!
@@ -88,9 +80,25 @@ start_exporter() {
 URL=http://127.0.0.1:10043/metrics
 MODE=(--netns.all "--netns.include=$PREFIX[0-9]+" "--netns.max=$NAMESPACES")
 
+# First the namespaces alone, no socket in them: what a namespace costs by itself.
 start_exporter
 OFF=$(scrape_ms "$URL")
 kill "$EXPORTER_PID"; sleep 0.3
+start_exporter "${MODE[@]}"
+EMPTY=$(scrape_ms "$URL")
+EMPTY_FLOOR=$(floor_ms)
+kill "$EXPORTER_PID"; sleep 0.3
+
+PAIRS=$(( (SOCKETS - WORKERS) / 2 ))
+for ns in $(names); do
+    ip netns exec "$ns" python3 "$FARM" --workers "$WORKERS" --established "$PAIRS" --close-wait 0 --port 20000 \
+        --hold 3600 >"$OUT/farm-$ns.log" 2>&1 &
+    disown $!
+done
+for ns in $(names); do
+    for _ in $(seq 600); do grep -q ready "$OUT/farm-$ns.log" 2>/dev/null && break; sleep 0.2; done
+    grep -q ready "$OUT/farm-$ns.log" || { echo "sockfarm in $ns did not start" >&2; exit 1; }
+done
 
 start_exporter "${MODE[@]}"
 IDLE_RSS=$(awk '/^VmRSS/ {print $2}' "/proc/$EXPORTER_PID/status")
@@ -101,14 +109,6 @@ RSS=$(awk '/^VmRSS/ {print $2}' "/proc/$EXPORTER_PID/status")
 SERIES=$(grep -vc '^#' "$OUT/netns-metrics.txt")
 PER_NS=$(grep -c "netns=\"${PREFIX}0\"" "$OUT/netns-metrics.txt" || true)
 COUNTED=$("$OUT/floor_netns" $(names | sed 's#^#/run/netns/#') | awk '{print $4}')
-kill "$EXPORTER_PID"; sleep 0.3
-
-# The same namespaces with no process and no socket: what a namespace costs by itself.
-for ns in $(names); do for pid in $(ip netns pids "$ns"); do kill -9 "$pid" 2>/dev/null || true; done; done
-sleep 0.5
-start_exporter "${MODE[@]}"
-EMPTY=$(scrape_ms "$URL")
-EMPTY_FLOOR=$(floor_ms)
 kill "$EXPORTER_PID"
 
 echo "namespaces=$NAMESPACES sockets/namespace=$SOCKETS (dumped in all: $COUNTED) workers/namespace=$WORKERS reps=$REPS"
@@ -118,6 +118,6 @@ echo "scrape, mode on: warm                      $WARM ms"
 echo "floor (setns + dumps + /proc reads)        $FLOOR ms"
 echo "warm / floor                               $(ratio "$WARM" "$FLOOR")   (target <= 1.3)"
 echo "per namespace with its sockets: exporter   $(per_namespace_us "$WARM" "$OFF") us, floor $(per_namespace_us "$FLOOR" 0) us"
-echo "per empty namespace: exporter              $(per_namespace_us "$EMPTY" "$OFF") us, floor $(per_namespace_us "$EMPTY_FLOOR" 0) us"
+echo "per empty namespace: exporter              $(per_namespace_us "$EMPTY" "$OFF") us, floor $(per_namespace_us "$EMPTY_FLOOR" 0) us  (before the farms)"
 echo "series in the scrape                       $SERIES ($PER_NS of one namespace)"
 echo "RSS idle / after scrapes                   ${IDLE_RSS} KB / ${RSS} KB"
