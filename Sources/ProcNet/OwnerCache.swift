@@ -6,9 +6,12 @@ struct OwnerCache {
         var uid: UInt32
         /// Open descriptors when listed (0 when the kernel does not say).
         var descriptorCount: Int
+        /// User + system CPU time when listed: a process busy enough to churn connections is
+        /// listed every scan even when its descriptor count happens to be the same.
+        var cpuTicks: UInt64
         /// fd → socket inode, for the descriptors that are sockets.
-        var sockets: [Int32: UInt32]
-        /// Not listed this scan: same start time and descriptor count as last time.
+        var sockets: DescriptorSockets
+        /// Not listed this scan: same start time, descriptor count and CPU time as last time.
         var reused: Bool
     }
 
@@ -22,9 +25,16 @@ struct OwnerCache {
     }
 
     var processes: [Int32: Process] = [:]
-    var owners = InodeMap<Owner>()
-    /// Inodes of the last dump that no process held (kernel sockets, fds in flight).
+    var owners = OwnerMap()
+    /// Inodes of the last dump that no process held though every process was looked at
+    /// (kernel sockets, fds in flight).
     var unowned: Set<UInt32> = []
+    /// Inodes of the last dump that no process held, born since the scrape before: looked for
+    /// everywhere if they are still there and still unowned.
+    var pending: Set<UInt32> = []
+    /// Inodes of the previous dump whose owner let go of them this scan: if they are still in
+    /// the dump, another process holds them and is looked for before the scrape answers.
+    var disowned: Set<UInt32> = []
     var complete = true
 
     /// Lists the processes' descriptors and reads the links of those the cache cannot answer
@@ -34,11 +44,9 @@ struct OwnerCache {
     static func scan(procfs: String, previous: consuming OwnerCache) -> OwnerCache {
         var next = previous
         // Each answer is now about the previous dump: to be trusted when the socket was in it.
-        next.owners.updateAll { owner in
-            owner.trusted = owner.inDump
-            owner.inDump = false
-        }
+        next.owners.startScan()
         next.complete = true
+        next.disowned = []
         let old = next.processes
         next.processes = [:]
         next.processes.reserveCapacity(old.count)
@@ -50,38 +58,39 @@ struct OwnerCache {
                   let (count, uid) = ProcessDirectory.descriptorCount(base + "/fd") else { continue }
             var known = old[pid]
             if known?.startTime != stat.startTicks { known = nil }
-            if var known, count > 0, known.descriptorCount == count {
+            let cpuTicks = stat.userTicks &+ stat.systemTicks
+            if var known, count > 0, known.descriptorCount == count, known.cpuTicks == cpuTicks {
                 known.reused = true
                 next.processes[pid] = known
                 continue
             }
-            guard let sockets = next.list(base + "/fd", pid: pid, known: known) else { continue }
+            guard let sockets = next.list(base + "/fd", pid: pid, known: known, reserving: count) else { continue }
             next.processes[pid] = Process(startTime: stat.startTicks, comm: stat.comm, uid: uid,
-                                          descriptorCount: count, sockets: sockets, reused: false)
+                                          descriptorCount: count, cpuTicks: cpuTicks, sockets: sockets, reused: false)
         }
         // Forget what vanished: processes gone (or not readable now) and closed descriptors.
         for (pid, process) in old {
             let now = next.processes[pid]
             if now?.reused == true { continue }
-            for (fd, inode) in process.sockets where now?.sockets[fd] != inode {
-                next.removeOwner(inode, pid: pid)
-            }
+            process.sockets.forEachMissing(from: now?.sockets) { _, inode in next.removeOwner(inode, pid: pid) }
         }
         return next
     }
 
     /// Lists one process's descriptors: a cached socket that was in the previous dump is taken
     /// as it was; anything else is read. nil when the process vanished or cannot be read.
-    private mutating func list(_ directory: String, pid: Int32, known: Process?) -> [Int32: UInt32]? {
-        var sockets: [Int32: UInt32] = [:]
-        sockets.reserveCapacity(known?.sockets.count ?? 8)
+    private mutating func list(_ directory: String, pid: Int32, known: Process?,
+                               reserving descriptors: Int) -> DescriptorSockets? {
+        var sockets = DescriptorSockets(reservingCapacity: max(8, descriptors))
+        var cursor = DescriptorSockets.Cursor()
         do {
             try ProcessDirectory.forEachDescriptor(directory) { fd, readTarget in
-                if let cached = known?.sockets[fd], owners[cached]?.trusted == true {
-                    sockets[fd] = cached
+                if let known, let cached = cursor.inode(of: fd, in: known.sockets),
+                   owners[cached]?.trusted == true {
+                    sockets.append(fd, cached)
                     addOwner(cached, pid: pid, fd: fd, trusted: true)
                 } else if let inode = readTarget(), inode != 0 {
-                    sockets[fd] = inode
+                    sockets.append(fd, inode)
                     addOwner(inode, pid: pid, fd: fd, trusted: false)
                 }
             }
@@ -91,13 +100,15 @@ struct OwnerCache {
         } catch {
             return nil
         }
+        sockets.shrinkToFit()
         return sockets
     }
 
     private mutating func addOwner(_ inode: UInt32, pid: Int32, fd: Int32, trusted: Bool) {
         if let slot = owners.slot(of: inode) {
             if pid <= owners[slot: slot].pid {
-                owners[slot: slot] = Owner(pid: pid, fd: fd, trusted: trusted, inDump: false)
+                // Whether the inode is in this dump is the socket's, whoever holds it.
+                owners[slot: slot] = Owner(pid: pid, fd: fd, trusted: trusted, inDump: owners[slot: slot].inDump)
             }
         } else {
             owners[inode] = Owner(pid: pid, fd: fd, trusted: trusted, inDump: false)
@@ -106,6 +117,7 @@ struct OwnerCache {
 
     private mutating func removeOwner(_ inode: UInt32, pid: Int32) {
         if let slot = owners.slot(of: inode), owners[slot: slot].pid == pid {
+            if owners[slot: slot].trusted { disowned.insert(inode) }
             owners[inode] = nil
         }
     }
@@ -114,7 +126,7 @@ struct OwnerCache {
     mutating func resolve(_ inodes: [UInt32], into result: inout [Int32]) {
         for (position, inode) in inodes.enumerated() where inode != 0 && result[position] < 0 {
             guard let slot = owners.slot(of: inode) else { continue }
-            owners[slot: slot].inDump = true
+            owners.markInDump(slot: slot)
             result[position] = owners[slot: slot].pid
         }
     }
@@ -137,18 +149,19 @@ struct OwnerCache {
             guard target != inode else { continue }
             changed = true
             owners[inode] = nil
-            processes[owner.pid]?.sockets[owner.fd] = target == 0 ? nil : target
+            processes[owner.pid]?.sockets.set(owner.fd, target == 0 ? nil : target)
             if target != 0 { addOwner(target, pid: owner.pid, fd: owner.fd, trusted: false) }
         }
         return changed
     }
 
-    /// The uids of sockets that have an inode but no owner and had one (or did not exist) last
-    /// scrape: a process that was not listed may have opened them on a new descriptor.
-    func newlyUnownedUIDs(_ inodes: [UInt32], _ uids: [UInt32], _ resolved: [Int32]) -> Set<UInt32> {
+    /// The uids of the unowned sockets that were in the previous dump too, and had an owner
+    /// then or were born just before it: their owner must be found now, and may be a
+    /// process that was not listed.
+    func lostOwnerUIDs(_ inodes: [UInt32], _ uids: [UInt32], _ resolved: [Int32]) -> Set<UInt32> {
         var found: Set<UInt32> = []
         for (position, inode) in inodes.enumerated()
-        where inode != 0 && resolved[position] < 0 && !unowned.contains(inode) {
+        where inode != 0 && resolved[position] < 0 && (pending.contains(inode) || disowned.contains(inode)) {
             found.insert(uids[position])
         }
         return found
@@ -158,8 +171,11 @@ struct OwnerCache {
     mutating func relistReused(procfs: String, uids: Set<UInt32>) {
         let candidates = processes.filter { $0.value.reused && uids.contains($0.value.uid) }
         for (pid, process) in candidates {
-            for inode in process.sockets.values { removeOwner(inode, pid: pid) }
-            if let sockets = list(procfs + "/" + String(pid) + "/fd", pid: pid, known: nil) {
+            // Every link read again (no cached answer): a descriptor may hold another socket now.
+            let sockets = list(procfs + "/" + String(pid) + "/fd", pid: pid, known: nil,
+                               reserving: process.descriptorCount)
+            process.sockets.forEachMissing(from: sockets) { _, inode in removeOwner(inode, pid: pid) }
+            if let sockets {
                 processes[pid]?.sockets = sockets
                 processes[pid]?.reused = false
             } else {
@@ -168,11 +184,22 @@ struct OwnerCache {
         }
     }
 
-    mutating func rememberUnowned(_ inodes: [UInt32], _ resolved: [Int32]) {
-        unowned = []
+    /// Sorts the sockets still without an owner: those looked for everywhere (in the previous
+    /// dump, or lost their owner) stay unowned; those born since the previous scrape are marked
+    /// `SocketAttribution.pendingOwner` in `resolved` and looked for at the next scrape.
+    mutating func rememberUnowned(_ inodes: [UInt32], _ resolved: inout [Int32]) {
+        var searched: Set<UInt32> = []
+        var born: Set<UInt32> = []
         for (position, inode) in inodes.enumerated() where inode != 0 && resolved[position] < 0 {
-            unowned.insert(inode)
+            if unowned.contains(inode) || pending.contains(inode) || disowned.contains(inode) {
+                searched.insert(inode)
+            } else {
+                born.insert(inode)
+                resolved[position] = SocketAttribution.pendingOwner
+            }
         }
+        unowned = searched
+        pending = born
     }
 
     /// comm of every process scanned (owners are among them).
