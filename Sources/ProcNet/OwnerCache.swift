@@ -35,6 +35,9 @@ struct OwnerCache {
     /// Inodes of the previous dump whose owner let go of them this scan: if they are still in
     /// the dump, another process holds them and is looked for before the scrape answers.
     var disowned: Set<UInt32> = []
+    /// False until the first dump has been remembered: nothing is "born since the previous
+    /// scrape" before there was one.
+    var afterFirstDump = false
     var complete = true
 
     /// Lists the processes' descriptors and reads the links of those the cache cannot answer
@@ -186,7 +189,9 @@ struct OwnerCache {
 
     /// Sorts the sockets still without an owner: those looked for everywhere (in the previous
     /// dump, or lost their owner) stay unowned; those born since the previous scrape are marked
-    /// `SocketAttribution.pendingOwner` in `resolved` and looked for at the next scrape.
+    /// `SocketAttribution.pendingOwner` in `resolved` and looked for at the next scrape. On the
+    /// first scrape every process was listed: what has no owner is answered unowned, as
+    /// `netstat -p` would, and still looked for once more at the next scrape.
     mutating func rememberUnowned(_ inodes: [UInt32], _ resolved: inout [Int32]) {
         var searched: Set<UInt32> = []
         var born: Set<UInt32> = []
@@ -195,11 +200,12 @@ struct OwnerCache {
                 searched.insert(inode)
             } else {
                 born.insert(inode)
-                resolved[position] = SocketAttribution.pendingOwner
+                if afterFirstDump { resolved[position] = SocketAttribution.pendingOwner }
             }
         }
         unowned = searched
         pending = born
+        afterFirstDump = true
     }
 
     /// comm of every process scanned (owners are among them).
