@@ -50,7 +50,14 @@ def worker(index, counts, ready_w):
         due = int((time.monotonic() - start) * a.rate) if ready else opened + 64
         for _ in range(min(due - opened, 256)):
             client = socket.socket()
-            client.connect(target)
+            for attempt in range(100):  # the peer may not listen yet when the machine is loaded
+                try:
+                    client.connect(target)
+                    break
+                except ConnectionRefusedError:
+                    client.close()
+                    client = socket.socket()
+                    time.sleep(0.05)
             client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, RESET)
             window.append(client)
             opened += 1

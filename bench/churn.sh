@@ -7,6 +7,7 @@
 #   NETNS_ALL=1 bash bench/churn.sh --no-build   # the same with --netns.all (churners in a second namespace)
 #   SOCKETS=1000000 WORKERS=100 CHURN=0 bash bench/churn.sh --no-build   # the 1M case, quiet only
 #   PERF=1 bash bench/churn.sh --no-build        # also: perf profile of the warm churn scrapes
+#   EXPORTER=/tmp/old/netstat_exporter bash bench/churn.sh --no-build   # another build, for before/after
 #
 # Floor and scrape alternate REPS times (default 15) so both see the same load; the table gives
 # medians in ms. The floor is timed inside floor.c (the dump alone, no exec); the scrape is
@@ -32,7 +33,7 @@ mkdir -p "$OUT"
 if [[ "${1:-}" != "--no-build" ]]; then
     swift build -c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs >&2
 fi
-EXPORTER=$(pwd)/.build/release/netstat_exporter
+EXPORTER=${EXPORTER:-$(pwd)/.build/release/netstat_exporter}   # another build to compare with
 gcc -O2 -Wall -o "$OUT/floor" bench/floor.c
 FARM=$(cd .. && pwd)/shared/tools/sockfarm.py
 

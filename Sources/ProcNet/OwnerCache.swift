@@ -13,6 +13,9 @@ struct OwnerCache {
         var sockets: DescriptorSockets
         /// Not listed this scan: same start time, descriptor count and CPU time as last time.
         var reused: Bool
+        /// The scan that last listed it: a process listed recently is where a lost socket is
+        /// looked for first.
+        var listedAt: UInt64
     }
 
     /// The lowest pid holding an inode (and through which fd), whether the answer came from
@@ -38,6 +41,8 @@ struct OwnerCache {
     /// False until the first dump has been remembered: nothing is "born since the previous
     /// scrape" before there was one.
     var afterFirstDump = false
+    /// Scans so far.
+    var scans: UInt64 = 0
     var complete = true
 
     /// Lists the processes' descriptors and reads the links of those the cache cannot answer
@@ -50,6 +55,7 @@ struct OwnerCache {
         next.owners.startScan()
         next.complete = true
         next.disowned = []
+        next.scans += 1
         let old = next.processes
         next.processes = [:]
         next.processes.reserveCapacity(old.count)
@@ -67,9 +73,11 @@ struct OwnerCache {
                 next.processes[pid] = known
                 continue
             }
-            guard let sockets = next.list(base + "/fd", pid: pid, known: known, reserving: count) else { continue }
+            guard let sockets = next.list(base + "/fd", pid: pid, known: known, reserving: count, afterDump: false)
+            else { continue }
             next.processes[pid] = Process(startTime: stat.startTicks, comm: stat.comm, uid: uid,
-                                          descriptorCount: count, cpuTicks: cpuTicks, sockets: sockets, reused: false)
+                                          descriptorCount: count, cpuTicks: cpuTicks, sockets: sockets, reused: false,
+                                          listedAt: next.scans)
         }
         // Forget what vanished: processes gone (or not readable now) and closed descriptors.
         for (pid, process) in old {
@@ -80,16 +88,17 @@ struct OwnerCache {
         return next
     }
 
-    /// Lists one process's descriptors: a cached socket that was in the previous dump is taken
-    /// as it was; anything else is read. nil when the process vanished or cannot be read.
+    /// Lists one process's descriptors: a cached socket that was in the previous dump (or, once
+    /// this scrape's dump is in, in this one) is taken as it was; anything else is read. nil
+    /// when the process vanished or cannot be read.
     private mutating func list(_ directory: String, pid: Int32, known: Process?,
-                               reserving descriptors: Int) -> DescriptorSockets? {
+                               reserving descriptors: Int, afterDump: Bool) -> DescriptorSockets? {
         var sockets = DescriptorSockets(reservingCapacity: max(8, descriptors))
         var cursor = DescriptorSockets.Cursor()
         do {
             try ProcessDirectory.forEachDescriptor(directory) { fd, readTarget in
                 if let known, let cached = cursor.inode(of: fd, in: known.sockets),
-                   owners[cached]?.trusted == true {
+                   let slot = owners.slot(of: cached), afterDump ? owners.inDump(slot: slot) : owners[slot: slot].trusted {
                     sockets.append(fd, cached)
                     addOwner(cached, pid: pid, fd: fd, trusted: true)
                 } else if let inode = readTarget(), inode != 0 {
@@ -158,29 +167,36 @@ struct OwnerCache {
         return changed
     }
 
-    /// The uids of the unowned sockets that were in the previous dump too, and had an owner
+    /// The uids and inodes of the unowned sockets that were in the previous dump too, and had an owner
     /// then or were born just before it: their owner must be found now, and may be a
     /// process that was not listed.
-    func lostOwnerUIDs(_ inodes: [UInt32], _ uids: [UInt32], _ resolved: [Int32]) -> Set<UInt32> {
-        var found: Set<UInt32> = []
+    func lostOwners(_ inodes: [UInt32], _ uids: [UInt32], _ resolved: [Int32]) -> (uids: Set<UInt32>, inodes: Set<UInt32>) {
+        var lost: (uids: Set<UInt32>, inodes: Set<UInt32>) = ([], [])
         for (position, inode) in inodes.enumerated()
         where inode != 0 && resolved[position] < 0 && (pending.contains(inode) || disowned.contains(inode)) {
-            found.insert(uids[position])
+            lost.uids.insert(uids[position])
+            lost.inodes.insert(inode)
         }
-        return found
+        return lost
     }
 
-    /// Lists the processes that were not listed this scan and run as one of `uids`.
-    mutating func relistReused(procfs: String, uids: Set<UInt32>) {
+    /// Lists the processes that were not listed this scan and run as one of `uids`, most
+    /// recently listed first, until every inode of `wanted` has an owner: under churn the lost
+    /// sockets are a busy process's, found in the first few, and the big quiet fd tables are
+    /// not read. A cached socket still in the dump is taken as it was.
+    mutating func relistReused(procfs: String, uids: Set<UInt32>, wanted: Set<UInt32>) {
+        var wanted = wanted
         let candidates = processes.filter { $0.value.reused && uids.contains($0.value.uid) }
-        for (pid, process) in candidates {
-            // Every link read again (no cached answer): a descriptor may hold another socket now.
-            let sockets = list(procfs + "/" + String(pid) + "/fd", pid: pid, known: nil,
-                               reserving: process.descriptorCount)
+            .sorted { $0.value.listedAt > $1.value.listedAt }
+        for (pid, process) in candidates where !wanted.isEmpty {
+            let sockets = list(procfs + "/" + String(pid) + "/fd", pid: pid, known: process,
+                               reserving: process.descriptorCount, afterDump: true)
             process.sockets.forEachMissing(from: sockets) { _, inode in removeOwner(inode, pid: pid) }
             if let sockets {
+                sockets.forEach { _, inode in wanted.remove(inode) }
                 processes[pid]?.sockets = sockets
                 processes[pid]?.reused = false
+                processes[pid]?.listedAt = scans
             } else {
                 processes[pid] = nil
             }

@@ -52,9 +52,9 @@ public final class SocketOwners: Sendable {
         if cache.refreshDeparted(procfs: procfs) {
             cache.resolve(inodes, into: &owners)
         }
-        let lostUIDs = cache.lostOwnerUIDs(inodes, uids, owners)
-        if !lostUIDs.isEmpty {
-            cache.relistReused(procfs: procfs, uids: lostUIDs)
+        let lost = cache.lostOwners(inodes, uids, owners)
+        if !lost.inodes.isEmpty {
+            cache.relistReused(procfs: procfs, uids: lost.uids, wanted: lost.inodes)
             cache.resolve(inodes, into: &owners)
         }
         cache.rememberUnowned(inodes, &owners)
