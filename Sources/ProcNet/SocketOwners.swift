@@ -16,7 +16,7 @@ import Synchronization
 /// every unlisted process before answering made scrapes under connection churn 3 × slower, so
 /// such a socket, born since the previous scrape, is answered `pendingOwner` once: if it is
 /// still there and still unowned at the next scrape, the unlisted processes of its uid are
-/// listed before answering. So is a socket of the previous dump whose owner let go of it
+/// listed before answering, most recently listed first, until it is found. So is a socket of the previous dump whose owner let go of it
 /// while it lives on (another process holds it). One case waits longer: a descriptor reused
 /// while its old socket lives on in another process that owns it too.
 ///
