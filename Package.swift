@@ -27,23 +27,27 @@ let package = Package(
         .target(name: "ProcNet", dependencies: ["CNetNamespace"], swiftSettings: strict),
         .target(name: "SockDiag", dependencies: ["CSockDiag", "ProcNet"], swiftSettings: strict),
         .target(name: "Exposition", swiftSettings: strict),
-        .target(name: "Collectors", dependencies: ["ProcNet", "SockDiag", "Exposition"], swiftSettings: strict),
-        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "CZlib"], swiftSettings: strict),
+        // The leveled logfmt/JSON logger every other target writes through.
+        .target(name: "Logging", swiftSettings: strict),
+        .target(name: "Collectors", dependencies: ["ProcNet", "SockDiag", "Exposition", "Logging"],
+                swiftSettings: strict),
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "CZlib", "Logging"], swiftSettings: strict),
         .target(name: "WebConfig", dependencies: ["CYAML", "CCrypt", "HTTPServer", "ProcNet"], swiftSettings: strict),
         .executableTarget(
             name: "netstat_exporter",
-            dependencies: ["Collectors", "Exposition", "HTTPServer", "ProcNet", "WebConfig"],
+            dependencies: ["Collectors", "Exposition", "HTTPServer", "Logging", "ProcNet", "WebConfig"],
             swiftSettings: strict
         ),
         // Test-only helpers (fixture paths, running real tools); never linked into the exporter.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "ProcNetTests", dependencies: ["ProcNet", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], swiftSettings: strict),
-        .testTarget(name: "CollectorsTests", dependencies: ["Collectors", "Exposition", "TestSupport"],
+        .testTarget(name: "LoggingTests", dependencies: ["Logging", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CollectorsTests", dependencies: ["Collectors", "Exposition", "Logging", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "WebConfigTests", dependencies: ["WebConfig", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "SockDiagTests", dependencies: ["SockDiag", "ProcNet"], swiftSettings: strict),
+        .testTarget(name: "SockDiagTests", dependencies: ["SockDiag", "ProcNet", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ExporterTests", dependencies: ["netstat_exporter", "TestSupport"], swiftSettings: strict),
         // dashboards/: rule files, Alertmanager config and the Grafana dashboard, proven against
         // real promtool, amtool, Prometheus and Alertmanager scraping the built exporter.

@@ -5,6 +5,12 @@
 #
 #   bash bench/sockets.sh              # build release, run 10k / 50k / 100k sockets
 #   REPS=20 CASES="100000:10" bash bench/sockets.sh --no-build
+#   EXPORTER_FLAGS="--collector.sockets.top-peers.loopback" COMPARE_FLAGS="--collector.sockets.top-peers=0" \
+#       CASES="100000:10" bash bench/sockets.sh --no-build
+#
+# EXPORTER_FLAGS go to the measured exporter. With COMPARE_FLAGS a second exporter (B) runs in
+# the same namespace with those flags instead, and the two are scraped alternately, so both
+# warm medians (warm, warmB) see the same load; the ratios to the floor of both are printed.
 #
 # Prints a table of medians over REPS runs (default 10) and the ratios the issue sets targets
 # for. Needs root (ip netns), python3, ss, curl, gcc, awk; node_exporter is optional
@@ -14,6 +20,8 @@ cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 
 REPS=${REPS:-10}
+read -r -a EXPORTER_FLAGS <<<"${EXPORTER_FLAGS:-}"
+read -r -a COMPARE_FLAGS <<<"${COMPARE_FLAGS:-}"
 # sockets:workers cases; the ratios are taken from the 100000:10 case (the issue's setup), and
 # 100000:50 shows the cost with five times the processes at the same socket count.
 CASES=${CASES:-"10000:10 50000:10 100000:10 100000:50"}
@@ -58,6 +66,17 @@ median_scrape_ms() {
     printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1*1000} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.1f", m}'
 }
 
+# Medians of curl's transfer time for two URLs scraped alternately (same load for both): "a b".
+median_scrape_pair_ms() {
+    local a=() b=()
+    for ((i = 0; i < REPS; i++)); do
+        a+=("$(in_ns curl -sf -o /dev/null -w '%{time_total}' "$1")")
+        b+=("$(in_ns curl -sf -o /dev/null -w '%{time_total}' "$2")")
+    done
+    local median='{v[NR]=$1*1000} END {m = (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2; printf "%.1f", m}'
+    echo "$(printf '%s\n' "${a[@]}" | sort -g | awk "$median") $(printf '%s\n' "${b[@]}" | sort -g | awk "$median")"
+}
+
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
 wait_http() {
@@ -67,7 +86,7 @@ wait_http() {
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
-printf '%-8s %-8s %9s %9s %9s %9s %9s %9s %10s %10s\n' sockets procs floor warm cold ss-tanp ss-tan tcpstat idleRSS scrapeRSS
+printf '%-8s %-8s %9s %9s %9s %9s %9s %9s %9s %10s %10s\n' sockets procs floor warm warmB cold ss-tanp ss-tan tcpstat idleRSS scrapeRSS
 for CASE in $CASES; do
     SIZE=${CASE%%:*} WORKERS=${CASE##*:}
     cleanup
@@ -81,13 +100,23 @@ for CASE in $CASES; do
     for _ in $(seq 600); do grep -q ready "$OUT/farm.log" && break; sleep 0.2; done
     grep -q ready "$OUT/farm.log" || { echo "sockfarm did not start" >&2; exit 1; }
 
-    ip netns exec "$NS" "$EXPORTER" --web.listen-address=127.0.0.1:10042 >"$OUT/exporter.log" 2>&1 &
+    ip netns exec "$NS" "$EXPORTER" --web.listen-address=127.0.0.1:10042 "${EXPORTER_FLAGS[@]}" >"$OUT/exporter.log" 2>&1 &
     EXPORTER_PID=$!
     disown "$EXPORTER_PID"
+    WARM_B=-
+    if [[ ${#COMPARE_FLAGS[@]} -gt 0 ]]; then
+        ip netns exec "$NS" "$EXPORTER" --web.listen-address=127.0.0.1:10043 "${COMPARE_FLAGS[@]}" >"$OUT/exporter-b.log" 2>&1 &
+        disown $!
+    fi
     sleep 1
     IDLE_RSS=$(rss_kb "$EXPORTER_PID")
     COLD=$(in_ns curl -sf -o "$OUT/metrics.txt" -w '%{time_total}' http://127.0.0.1:10042/metrics | awk '{printf "%.1f", $1*1000}')
-    WARM=$(median_scrape_ms http://127.0.0.1:10042/metrics)
+    if [[ ${#COMPARE_FLAGS[@]} -gt 0 ]]; then
+        in_ns curl -sf -o "$OUT/metrics-b.txt" http://127.0.0.1:10043/metrics
+        read -r WARM WARM_B <<<"$(median_scrape_pair_ms http://127.0.0.1:10042/metrics http://127.0.0.1:10043/metrics)"
+    else
+        WARM=$(median_scrape_ms http://127.0.0.1:10042/metrics)
+    fi
     SCRAPE_RSS=$(rss_kb "$EXPORTER_PID")
     FLOOR=$(median_ms in_ns "$OUT/floor")
     SS_P=$(median_ms in_ns ss -tanp)
@@ -101,15 +130,18 @@ for CASE in $CASES; do
         TCPSTAT=$(median_scrape_ms http://127.0.0.1:9100/metrics)
     fi
     COUNTED=$(in_ns "$OUT/floor" | awk '/^total/ {print $2}')
-    printf '%-8s %-8s %9s %9s %9s %9s %9s %9s %8sKB %8sKB\n' "$COUNTED" "$WORKERS" "$FLOOR" "$WARM" "$COLD" \
+    printf '%-8s %-8s %9s %9s %9s %9s %9s %9s %9s %8sKB %8sKB\n' "$COUNTED" "$WORKERS" "$FLOOR" "$WARM" "$WARM_B" "$COLD" \
         "$SS_P" "$SS" "$TCPSTAT" "$IDLE_RSS" "$SCRAPE_RSS"
-    if [[ "$CASE" == 100000:10 || -z "${LAST:-}" ]]; then LAST="$FLOOR $WARM $SS_P $TCPSTAT"; fi
+    if [[ "$CASE" == 100000:10 || -z "${LAST:-}" ]]; then LAST="$FLOOR $WARM $SS_P $TCPSTAT $WARM_B"; fi
 done
 cleanup
 
-read -r FLOOR WARM SS_P TCPSTAT <<<"$LAST"
+read -r FLOOR WARM SS_P TCPSTAT WARM_B <<<"$LAST"
 echo
 echo "times are medians of $REPS runs in ms; warm = scrape after the first; cold = first scrape"
 echo "warm / floor         = $(ratio "$WARM" "$FLOOR")   (target <= 1.2)"
+if [[ "$WARM_B" != - ]]; then
+    echo "warmB / floor        = $(ratio "$WARM_B" "$FLOOR")   (B: ${COMPARE_FLAGS[*]}; A: ${EXPORTER_FLAGS[*]:-defaults})"
+fi
 [[ "$TCPSTAT" != - ]] && echo "warm / tcpstat       = $(ratio "$WARM" "$TCPSTAT")   (target <= 0.7)"
 echo "ss -tanp / warm      = $(ratio "$SS_P" "$WARM")   (target >= 15)"

@@ -5,11 +5,15 @@
 #ifndef NETSTAT_CMICROHTTPD_SHIM_H
 #define NETSTAT_CMICROHTTPD_SHIM_H
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -79,17 +83,84 @@ static inline int netstat_socket_port(int fd) {
     return -1;
 }
 
-/// Starts a daemon on an already listening socket: one thread per connection, so a slow scrape
-/// never delays another; idle connections time out. With a certificate and key (PEM, NUL
-/// terminated) it speaks only TLS; a trust list (PEM CA certificates, may be NULL) makes it ask
-/// clients for a certificate; `priorities` is a GnuTLS priority string (may be NULL).
-/// MHD_USE_ITC lets the daemon be quiesced, so a reload can hand the socket to a new daemon.
+/// For a socket handed over by systemd: 1 when `fd` is a TCP (IPv4 or IPv6) socket in the
+/// listening state, 0 when it is something else, and its local address as text in `host`
+/// (`size` bytes, "" for the wildcard address).
+static inline int netstat_socket_listening_tcp(int fd, char *host, size_t size) {
+    int listening = 0, type = 0;
+    socklen_t length = sizeof listening;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) != 0 || !listening) return 0;
+    length = sizeof type;
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) != 0 || type != SOCK_STREAM) return 0;
+    struct sockaddr_storage address;
+    length = sizeof address;
+    if (getsockname(fd, (struct sockaddr *)&address, &length) != 0) return 0;
+    host[0] = '\0';
+    if (address.ss_family == AF_INET) {
+        struct in_addr *ip = &((struct sockaddr_in *)&address)->sin_addr;
+        if (ip->s_addr != htonl(INADDR_ANY)) inet_ntop(AF_INET, ip, host, (socklen_t)size);
+        return 1;
+    }
+    if (address.ss_family == AF_INET6) {
+        struct in6_addr *ip = &((struct sockaddr_in6 *)&address)->sin6_addr;
+        if (!IN6_IS_ADDR_UNSPECIFIED(ip)) inet_ntop(AF_INET6, ip, host, (socklen_t)size);
+        return 1;
+    }
+    return 0;
+}
+
+/// Marks an inherited descriptor close-on-exec (sd_listen_fds does the same). 0 or -1.
+static inline int netstat_set_cloexec(int fd) {
+    int flags = fcntl(fd, F_GETFD);
+    if (flags < 0) return -1;
+    return fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+}
+
+typedef void (*netstat_mhd_connection_handler)(
+    void *context, struct MHD_Connection *connection, void **socket_context,
+    enum MHD_ConnectionNotificationCode code);
+
+/// Receives libmicrohttpd's error lines already formatted: `format` is the static format string
+/// (a stable key for rate limiting), `line` the text with its arguments filled in.
+typedef void (*netstat_mhd_log_sink)(void *context, const char *format, const char *line);
+
+/// Everything libmicrohttpd calls back, with the one context they share. It must outlive the
+/// daemon (the error logger receives a pointer to it).
+struct netstat_mhd_callbacks {
+    netstat_mhd_access_handler handler;
+    netstat_mhd_completed_handler completed;
+    netstat_mhd_connection_handler connection;
+    netstat_mhd_log_sink log;
+    void *context;
+};
+
+/// How many connections a daemon holds, from one client address and in all, and how long one may
+/// sit without any traffic. 0 for the per-address limit means none.
+struct netstat_mhd_limits {
+    unsigned int connections;
+    unsigned int connections_per_address;
+    unsigned int idle_timeout_seconds;
+};
+
+/// libmicrohttpd's logger is variadic, which Swift cannot implement: format here, hand on a string.
+static inline void netstat_mhd_format_log(void *callbacks, const char *format, va_list arguments) {
+    const struct netstat_mhd_callbacks *target = (const struct netstat_mhd_callbacks *)callbacks;
+    char line[512];
+    vsnprintf(line, sizeof line, format, arguments);
+    target->log(target->context, format, line);
+}
+
+/// Starts a daemon on an already listening socket. One internal thread polls every connection
+/// with epoll, so an idle or slow client costs a socket and a little memory, never a thread; the
+/// handler suspends a connection while its answer is computed elsewhere (MHD_ALLOW_SUSPEND_RESUME,
+/// which also brings the ITC that MHD_quiesce_daemon needs for a reload). With a certificate and
+/// key (PEM, NUL terminated) it speaks only TLS; a trust list (PEM CA certificates, may be NULL)
+/// makes it ask clients for a certificate; `priorities` is a GnuTLS priority string (may be NULL).
 static inline struct MHD_Daemon *netstat_mhd_start(
-    int listen_fd, unsigned int connection_limit, unsigned int timeout_seconds,
-    netstat_mhd_access_handler handler, netstat_mhd_completed_handler completed, void *context,
+    int listen_fd, struct netstat_mhd_limits limits, const struct netstat_mhd_callbacks *callbacks,
     const char *cert_pem, const char *key_pem, const char *trust_pem, const char *priorities) {
-    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG
-        | MHD_USE_ITC;
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME
+        | MHD_USE_ERROR_LOG;
     struct MHD_OptionItem tls[5];
     int count = 0;
     if (cert_pem != NULL && key_pem != NULL) {
@@ -103,13 +174,34 @@ static inline struct MHD_Daemon *netstat_mhd_start(
     }
     tls[count] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
     return MHD_start_daemon(
-        flags, 0, NULL, NULL, handler, context,
+        flags, 0, NULL, NULL, callbacks->handler, callbacks->context,
+        // First, so that libmicrohttpd's complaints about the options after it reach it too.
+        MHD_OPTION_EXTERNAL_LOGGER, netstat_mhd_format_log, (void *)callbacks,
         MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd,
-        MHD_OPTION_CONNECTION_LIMIT, connection_limit,
-        MHD_OPTION_CONNECTION_TIMEOUT, timeout_seconds,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, context,
+        MHD_OPTION_CONNECTION_LIMIT, limits.connections,
+        // Request line and headers must fit here (else 414/431). Above 32 KiB libmicrohttpd maps
+        // each connection's pool on its own and unmaps it at close, so an idle connection costs
+        // the pages it touched and churn gives memory back; its default 32 KiB comes from malloc,
+        // and a thousand reconnecting slowloris clients grew RSS by ~25 MB that way (measured).
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(40 * 1024),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits.connections_per_address,
+        MHD_OPTION_CONNECTION_TIMEOUT, limits.idle_timeout_seconds,
+        MHD_OPTION_NOTIFY_COMPLETED, callbacks->completed, callbacks->context,
+        MHD_OPTION_NOTIFY_CONNECTION, callbacks->connection, callbacks->context,
         MHD_OPTION_ARRAY, tls,
         MHD_OPTION_END);
+}
+
+/// The socket of a connection, or -1.
+static inline int netstat_mhd_connection_fd(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : (int)info->connect_fd;
+}
+
+/// Ends a connection from outside libmicrohttpd's thread: the socket reads as closed, so the
+/// polling thread notices and closes it the ordinary way (the descriptor stays libmicrohttpd's).
+static inline void netstat_socket_shutdown(int fd) {
+    shutdown(fd, SHUT_RDWR);
 }
 
 /// What a TLS connection's client showed: -1 not TLS, 0 no certificate, 1 a certificate that
@@ -151,8 +243,8 @@ static inline int netstat_mhd_quiesce(struct MHD_Daemon *daemon) {
     return fd == MHD_INVALID_SOCKET ? -1 : (int)fd;
 }
 
-/// Makes every thread allocate from one malloc arena. glibc gives each new thread (libmicrohttpd
-/// makes one per connection) an arena of its own, which stays resident after the thread ends.
+/// Makes every thread allocate from one malloc arena. glibc gives each new thread (the polling
+/// thread, each request worker) an arena of its own, which stays resident after the thread ends.
 static inline void netstat_single_malloc_arena(void) {
     mallopt(M_ARENA_MAX, 1);
 }

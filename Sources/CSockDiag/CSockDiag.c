@@ -87,6 +87,7 @@ int csockdiag_decode(const void *buffer, size_t length, size_t offset, csockdiag
     size_t next = offset + NLMSG_ALIGN(header->nlmsg_len);
     out->next_offset = (uint32_t)(next > length ? length : next);
     out->sequence = header->nlmsg_seq;
+    out->dump_interrupted = (header->nlmsg_flags & NLM_F_DUMP_INTR) != 0;
 
     if (header->nlmsg_type == NLMSG_DONE) {
         out->kind = CSOCKDIAG_DONE;

@@ -15,7 +15,7 @@ struct AttributionOptions: Sendable {
                help: "Most distinct process label values per scrape; the processes with the fewest sockets become process=\"other\"."),
         .value("collector.sockets.source", default: "auto",
                help: "Where socket tables come from: auto (netlink sock_diag on the live /proc, else /proc/net), netlink, or proc."),
-    ]
+    ] + TopPeerOptions.flags
 
     let peerScope: PeerScope
     let withUser: Bool
@@ -23,6 +23,7 @@ struct AttributionOptions: Sendable {
     let maxPorts: Int
     let maxProcesses: Int
     let source: SocketSource
+    let topPeers: TopPeerOptions
 
     init(_ flags: FlagValues) throws(FlagError) {
         peerScope = try PeerScope(groups: flags.strings("collector.sockets.peer-group"))
@@ -34,6 +35,7 @@ struct AttributionOptions: Sendable {
             throw FlagError("--collector.sockets.source: expected auto, netlink or proc, got \"\(flags.string("collector.sockets.source"))\"")
         }
         self.source = source
+        topPeers = try TopPeerOptions(flags)
     }
 
     /// Defaults, for collectors made without flags (tests on fixtures).
@@ -44,6 +46,7 @@ struct AttributionOptions: Sendable {
         maxPorts = 200
         maxProcesses = 200
         self.source = source
+        topPeers = TopPeerOptions()
     }
 
     /// The first port of the local ephemeral range (net.ipv4.ip_local_port_range), which

@@ -32,4 +32,17 @@ public struct CollectorDescriptor: Sendable {
     public var enableFlag: FlagDefinition {
         .bool("collector.\(name)", default: enabledByDefault, help: "Enable the \(name) collector: \(help)")
     }
+
+    /// `--collector.disable-defaults`, as node_exporter has it: every collector is off unless its
+    /// `--collector.<name>` is given; where on the command line does not matter.
+    public static let disableDefaultsFlag = FlagDefinition.bool(
+        "collector.disable-defaults", default: false,
+        help: "Turn off every collector not named with --collector.<name>.")
+
+    /// On when `--collector.<name>` says so, else its default, which
+    /// `--collector.disable-defaults` turns off.
+    public func isEnabled(by flags: FlagValues) -> Bool {
+        if flags.isGiven(enableFlag.name) { return flags.bool(enableFlag.name) }
+        return enabledByDefault && !flags.bool(CollectorDescriptor.disableDefaultsFlag.name)
+    }
 }

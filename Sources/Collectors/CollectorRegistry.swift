@@ -1,4 +1,5 @@
 import Exposition
+import Logging
 import Synchronization
 
 /// The enabled collectors and what the exporter reports about them: runs a scrape, times each
@@ -28,7 +29,7 @@ public final class CollectorRegistry: Sendable {
     public convenience init(flags: FlagValues, paths: ProcPaths, buildInfo: BuildInfo,
                             descriptors: [CollectorDescriptor] = CollectorDescriptor.all) throws(FlagError) {
         var enabled: [(name: String, collector: any Collector)] = []
-        for descriptor in descriptors where flags.bool(descriptor.enableFlag.name) {
+        for descriptor in descriptors where descriptor.isEnabled(by: flags) {
             enabled.append((descriptor.name, try descriptor.make(flags, paths)))
         }
         self.init(collectors: enabled, buildInfo: buildInfo, paths: paths, namespaces: try NamespaceOptions(flags))
@@ -52,10 +53,15 @@ public final class CollectorRegistry: Sendable {
         let passes = selected.map { $0.collector.startPass() }
         let timing = CollectorTiming(count: selected.count)
         var reports = [CollectorReport](repeating: CollectorReport(), count: selected.count)
+        // Series each collector added, counted only for the debug line.
+        let debugging = log.logger.isEnabled(.debug)
+        var series = [Int](repeating: 0, count: selected.count)
 
         let own = otherNamespaces?.own(paths) ?? .own(paths)
         for index in selected.indices {
+            let before = debugging ? metrics.seriesCount : 0
             timing.measure(index) { passes[index].collect(own, into: &metrics, report: &reports[index]) }
+            if debugging { series[index] += metrics.seriesCount - before }
         }
         var others: [OtherNamespaces.Read] = []
         let candidates = otherNamespaces?.discover() ?? []
@@ -67,6 +73,7 @@ public final class CollectorRegistry: Sendable {
         for index in selected.indices {
             var finished: [UInt64: MetricSet] = [:]
             timing.measure(index) { finished = passes[index].finish() }
+            if debugging { series[index] += finished.values.reduce(0) { $0 + $1.seriesCount } }
             for (inode, families) in finished {
                 if inode == own.inode {
                     metrics.merge(families)
@@ -84,9 +91,14 @@ public final class CollectorRegistry: Sendable {
                 return counts[name, default: 0]
             }
             if let failure = report.failures.first {
-                log.log(name, failure)
+                log.log(.error, key: name, "Collector failed", ["collector": name, "err": failure])
             } else if let skip = report.firstSkip {
-                log.log(name, "skipped malformed input: \(skip)")
+                log.log(.warn, key: name, "Collector skipped malformed input", ["collector": name, "err": skip])
+            }
+            if debugging {
+                log.logger.log(.debug, report.succeeded ? "Collector succeeded" : "Collector failed",
+                               ["collector": name, "duration_seconds": timing.duration(index).seconds,
+                                "series": series[index], "skipped_lines": report.skippedLines + timing.skipped(index)])
             }
             let label = [Label("collector", name)]
             metrics.gauge("netstat_scrape_collector_duration_seconds", help: "", labels: label,
@@ -112,6 +124,11 @@ public struct BuildInfo: Sendable, Hashable {
         self.version = version
         self.swiftVersion = swiftVersion
     }
+}
+
+extension MetricSet {
+    /// Every sample of every family, for the debug line of each collector.
+    var seriesCount: Int { families.values.reduce(0) { $0 + $1.samples.count } }
 }
 
 extension Duration {

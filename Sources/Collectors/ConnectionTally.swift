@@ -53,11 +53,14 @@ struct ConnectionTally {
     private(set) var connections: [Queues] = []
     private(set) var tcpListeners: [Listener] = []
     private(set) var udpListeners: [Listener] = []
+    /// Sockets per remote peer, for the top-peers list.
+    private(set) var topPeers: TopPeers
 
-    init(ports: PortBucketing, peerScope: PeerScope, withUser: Bool) {
+    init(ports: PortBucketing, peerScope: PeerScope, withUser: Bool, topPeers: TopPeerOptions = TopPeerOptions(count: 0)) {
         self.ports = ports
         self.peerScope = peerScope
         self.withUser = withUser
+        self.topPeers = TopPeers(options: topPeers)
     }
 
     /// Every listener must be added before the first connection: direction depends on them.
@@ -83,6 +86,7 @@ struct ConnectionTally {
         uids.append(socket.uid)
         connections.append(Queues(slot: slot, receive: UInt32(clamping: socket.receiveQueue),
                                   send: UInt32(clamping: socket.sendQueue)))
+        topPeers.add(remote: socket.remoteAddress, state: state)
     }
 
     /// A UDP socket is a listener when it is bound to a port and has no remote peer.

@@ -2,6 +2,8 @@
 public struct FlagValues: Sendable {
     private var values: [String: [String]]
     private let kinds: [String: FlagDefinition.Kind]
+    /// The flags the command line named (`--name`, `--no-name`, `--name=value`).
+    private let given: Set<String>
 
     init(definitions: [FlagDefinition], given: [String: [String]]) {
         var values: [String: [String]] = [:]
@@ -20,6 +22,12 @@ public struct FlagValues: Sendable {
         }
         self.values = values
         self.kinds = kinds
+        self.given = Set(given.keys)
+    }
+
+    /// Whether the command line named the flag, as opposed to its default applying.
+    public func isGiven(_ name: String) -> Bool {
+        given.contains(name)
     }
 
     /// The last value given for a value flag.

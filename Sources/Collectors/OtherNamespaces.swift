@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import Exposition
+import Logging
 import ProcNet
 import Synchronization
 
@@ -72,16 +73,23 @@ public final class OtherNamespaces: Sendable {
         // The bind mounts are the live host's: a fixture procfs (tests) has none.
         let mounts = procfs == "/proc" ? NetworkNamespaceDirectory.defaultMountDirectories : []
         for found in NetworkNamespaceDirectory.discover(procfs: procfs, own: ownInode, mountDirectories: mounts) {
-            let cgroup = found.pids.first
-                .flatMap { try? ProcFile.read(procfs + "/" + String($0) + "/cgroup") }
-                .map(CgroupPath.parse) ?? CgroupPath()
-            var label = found.name ?? cgroup.containerID.map { String($0.prefix(12)) } ?? "inode:\(found.inode)"
+            // The cgroup file is read only when the label needs it or the namespace is kept.
+            var cgroup: CgroupPath?
+            func readCgroup() -> CgroupPath {
+                if let cgroup { return cgroup }
+                let read = found.pids.first
+                    .flatMap { try? ProcFile.read(procfs + "/" + String($0) + "/cgroup") }
+                    .map(CgroupPath.parse) ?? CgroupPath()
+                cgroup = read
+                return read
+            }
+            var label = found.name ?? readCgroup().containerID.map { String($0.prefix(12)) } ?? "inode:\(found.inode)"
             if !taken.insert(label).inserted {
                 label = "inode:\(found.inode)"
                 taken.insert(label)
             }
             guard options.filter.allows(label) else { continue }
-            candidates.append(Candidate(found: found, label: label, cgroup: cgroup))
+            candidates.append(Candidate(found: found, label: label, cgroup: readCgroup()))
         }
         return candidates
     }
@@ -113,7 +121,7 @@ public final class OtherNamespaces: Sendable {
             timing.addSkipped(index, report.skippedLines)
             if !report.succeeded { failed = true }
         }
-        if failed { count(vanished(reader) ? .vanished : .unreadable) }
+        if failed { count(vanished(reader) ? .vanished : .unreadable, candidate) }
         return Read(candidate: candidate, reader: reader, metrics: metrics, read: !failed)
     }
 
@@ -125,13 +133,13 @@ public final class OtherNamespaces: Sendable {
             let code = NetworkNamespaceDirectory.enter(path)
             if code == 0 { return .entered }
             if code == ENOENT || code == ESRCH {
-                count(.vanished)
+                count(.vanished, candidate)
                 return nil
             }
-            count(.setnsRefused)
+            count(.setnsRefused, candidate, errno: code)
         }
         guard let firstPID else {
-            count(.unreachable)
+            count(.unreachable, candidate)
             return nil
         }
         return .process(firstPID)
@@ -142,8 +150,12 @@ public final class OtherNamespaces: Sendable {
         return access(procfs + "/" + String(pid), F_OK) != 0
     }
 
-    private func count(_ failure: Failure) {
+    private func count(_ failure: Failure, _ candidate: Candidate, errno code: Int32 = 0) {
         failures.withLock { $0[failure, default: 0] += 1 }
+        guard Log.logger.isEnabled(.debug) else { return }
+        var fields: [LogField] = [("netns", candidate.label), ("reason", failure.rawValue)]
+        if code != 0 { fields.append(("error", Errno.describe(code))) }
+        Log.logger.log(.debug, "Network namespace not read as it should be", fields: fields)
     }
 
     /// Adds the namespaces read to `metrics`: the `--netns.max` with the most sockets under
@@ -193,7 +205,7 @@ public final class OtherNamespaces: Sendable {
 
 /// Time and skipped lines per collector, summed over the namespaces of one scrape (read on
 /// another thread, hence the lock).
-final class CollectorTiming: @unchecked Sendable {
+final class CollectorTiming: Sendable {
     private let lock = Mutex<([Duration], [UInt64])>(([], []))
 
     init(count: Int) {

@@ -16,6 +16,7 @@ struct SocketTables {
     private let namespace: NetworkNamespace
     private var session: SockDiagSession?
     private let mayFallBack: Bool
+    private let fallbacks: NetlinkFallbacks
     /// The /proc/net/tcp* bytes, read once and parsed twice (listeners, then the rest); nil
     /// inside when the table could not be read.
     private var procTCP: [SocketFamily: ProcTable] = [:]
@@ -24,16 +25,18 @@ struct SocketTables {
         let bytes: [UInt8]?
     }
 
-    init(source: SocketSource, namespace: NetworkNamespace, report: inout CollectorReport) {
+    init(source: SocketSource, namespace: NetworkNamespace, fallbacks: NetlinkFallbacks,
+         report: inout CollectorReport) {
         self.namespace = namespace
         self.mayFallBack = source == .auto
+        self.fallbacks = fallbacks
         // A namespace read through another process's /proc/<pid>/net has no netlink socket of
         // its own: the exporter's would dump the wrong namespace.
         guard namespace.netlinkReachable else { return }
         let live = namespace.reader != .own || namespace.procfs == "/proc"
         guard source == .netlink || (source == .auto && live) else { return }
         do {
-            session = try SockDiagSession()
+            session = try SockDiagSession(faults: fallbacks.faults)
         } catch {
             if source == .netlink { report.fail(error.description) }
         }
@@ -43,9 +46,9 @@ struct SocketTables {
     /// handed with each socket says whether it came from netlink (which knows a listener's backlog).
     mutating func visitTCP(_ family: SocketFamily, listening: Bool, report: inout CollectorReport,
                            _ body: (InetSocket, Bool) -> Void) {
-        if let session {
+        if session != nil {
             let states = listening ? SockDiagSession.listenState : SockDiagSession.allButListen
-            if dump(session, .tcp, family, states: states, report: &report, { body($0, true) }) { return }
+            if dump(.tcp, family, states: states, report: &report, { body($0, true) }) { return }
         }
         if procTCP[family] == nil {
             procTCP[family] = ProcTable(bytes: readTable(family.procTable("tcp"), family, report: &report))
@@ -61,7 +64,7 @@ struct SocketTables {
     }
 
     mutating func visitUDP(_ family: SocketFamily, report: inout CollectorReport, _ body: (InetSocket) -> Void) {
-        if let session, dump(session, .udp, family, states: SockDiagSession.allStates, report: &report, body) {
+        if session != nil, dump(.udp, family, states: SockDiagSession.allStates, report: &report, body) {
             return
         }
         let path = namespace.net(family.procTable("udp"))
@@ -69,27 +72,50 @@ struct SocketTables {
         report.record(InetSocketTable.parse(bytes, body), path: path)
     }
 
-    /// True when netlink answered; false to fall back to /proc, which is only allowed when the
-    /// failed dump visited nothing (a half-visited table must not be counted twice).
-    private func dump(_ session: SockDiagSession, _ proto: SockDiagSession.TransportProtocol,
-                      _ family: SocketFamily, states: UInt32, report: inout CollectorReport,
-                      _ body: (InetSocket) -> Void) -> Bool {
-        var visited = 0
-        do {
-            try session.dump(proto, family == .ipv4 ? .ipv4 : .ipv6, states: states) { socket in
-                visited += 1
-                body(socket)
-            }
-            return true
-        } catch {
-            // An IPv6 dump answers EAFNOSUPPORT-like errors when IPv6 is off: no data, not a failure.
-            if family == .ipv6 && visited == 0 { return mayFallBack ? false : true }
-            if !mayFallBack || visited > 0 {
-                report.fail(error.description)
+    /// True when netlink answered (or failed in a way /proc cannot mend); false to read /proc.
+    ///
+    /// A dump that fails before visiting a socket is retried once on a fresh session (the
+    /// kernel refuses a new dump on a socket whose last one did not finish); when the retry
+    /// fails too, /proc serves the rest of this scrape and the fallback is counted. A dump that
+    /// fails after visiting sockets can be neither retried nor replaced (they were counted
+    /// already): the collector fails this scrape.
+    private mutating func dump(_ proto: SockDiagSession.TransportProtocol, _ family: SocketFamily, states: UInt32,
+                               report: inout CollectorReport, _ body: (InetSocket) -> Void) -> Bool {
+        for attempt in 1...2 {
+            guard let session else { break }
+            var visited = 0
+            do {
+                try session.dump(proto, family == .ipv4 ? .ipv4 : .ipv6, states: states) { socket in
+                    visited += 1
+                    body(socket)
+                }
                 return true
+            } catch {
+                if visited > 0 {
+                    report.fail(error.description)
+                    return true
+                }
+                // The kernel refusing an IPv6 dump means IPv6 is off: no data here, not a fault.
+                if family == .ipv6, case .kernelError = error { return !mayFallBack }
+                if attempt == 2 {
+                    guard mayFallBack else {
+                        report.fail(error.description)
+                        return true
+                    }
+                    self.session = nil
+                    fallbacks.record()
+                    return false
+                }
+                self.session = try? SockDiagSession(faults: fallbacks.faults)
             }
-            return false
         }
+        // No session for the retry (netlink could not even be reopened).
+        guard mayFallBack else {
+            report.fail("netlink sock_diag: could not reopen the socket for a retry")
+            return true
+        }
+        fallbacks.record()
+        return false
     }
 
     private func readTable(_ relative: String, _ family: SocketFamily, report: inout CollectorReport) -> [UInt8]? {

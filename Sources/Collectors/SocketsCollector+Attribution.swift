@@ -28,13 +28,23 @@ struct AttributionWriter {
 
     /// A pid, or -1 for no owner ("-"), -2 for an owner that could not be looked for ("unknown"),
     /// -3 for a socket born since the previous scrape whose owner is looked for next time ("pending").
-    private func ownerCode(_ index: Int) -> Int32 {
+    func ownerCode(_ index: Int) -> Int32 {
         let pid = attribution.owners[index]
         if pid >= 0 { return pid }
         if inodes[index] == 0 { return -1 }
         if !attribution.complete { return -2 }
         return pid == SocketAttribution.pendingOwner ? -3 : -1
     }
+
+    /// A connection's label-key slot and owner code in one integer for summing in an
+    /// `IntegerMap`; never 0, as the owner code is a pid (> 0), -1, -2 or -3.
+    func seriesKey(_ index: Int, slot: UInt32) -> UInt64 {
+        UInt64(slot) << 32 | UInt64(UInt32(bitPattern: ownerCode(index)))
+    }
+
+    static func slot(of seriesKey: UInt64) -> Int { Int(seriesKey >> 32) }
+
+    static func owner(of seriesKey: UInt64) -> Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: seriesKey)) }
 
     private func ownerName(_ code: Int32) -> String {
         switch code {
@@ -49,8 +59,7 @@ struct AttributionWriter {
         // Sum connections by (label key, owner) first: a handful of entries, however many sockets.
         var byOwner = IntegerMap<UInt64, Sums>(minimumCapacity: 64)
         for (index, queues) in tally.connections.enumerated() {
-            // Never 0: the owner code is a pid (> 0), -1 or -2.
-            let key = UInt64(queues.slot) << 32 | UInt64(UInt32(bitPattern: ownerCode(index)))
+            let key = seriesKey(index, slot: queues.slot)
             byOwner[slot: byOwner.slot(of: key) { Sums() }]
                 .add(sockets: 1, receive: UInt64(queues.receive), send: UInt64(queues.send))
         }
@@ -60,8 +69,8 @@ struct AttributionWriter {
         var processCounts: [String: UInt64] = [:]
         var portCounts: [UInt32: UInt64] = [:]
         byOwner.forEach { key, sums in
-            processCounts[ownerName(Int32(bitPattern: UInt32(truncatingIfNeeded: key))), default: 0] += sums.sockets
-            let port = tally.keys[Int(key >> 32)].port
+            processCounts[ownerName(AttributionWriter.owner(of: key)), default: 0] += sums.sockets
+            let port = tally.keys[AttributionWriter.slot(of: key)].port
             if port != PortBucketing.ephemeral { portCounts[port, default: 0] += sums.sockets }
         }
         for index in listenerBase..<inodes.count { processCounts[ownerName(ownerCode(index)), default: 0] += 1 }
@@ -82,12 +91,12 @@ struct AttributionWriter {
         var connections: [[Label]: Sums] = [:]
         var peers: [[Label]: UInt64] = [:]
         byOwner.forEach { key, sums in
-            let labelKey = tally.keys[Int(key >> 32)]
+            let labelKey = tally.keys[AttributionWriter.slot(of: key)]
             let direction = labelKey.inbound ? "inbound" : "outbound"
             let portLabel = port(labelKey.port)
             var labels = [Label("state", labelKey.state.description), Label("direction", direction),
                           Label("port", portLabel),
-                          Label("process", process(Int32(bitPattern: UInt32(truncatingIfNeeded: key))))]
+                          Label("process", process(AttributionWriter.owner(of: key)))]
             if options.withUser { labels.append(Label("user", users.name(labelKey.uid))) }
             connections[labels, default: Sums()].add(sockets: sums.sockets, receive: sums.receive, send: sums.send)
             if labelKey.scope != PeerScope.none {
@@ -105,6 +114,7 @@ struct AttributionWriter {
         for (labels, count) in peers {
             metrics.gauge("netstat_tcp_peer_connections", help: "", labels: labels, .unsigned(count))
         }
+        writeTopPeers(into: &metrics, process: process, port: port)
 
         var listeners: [[Label]: (count: UInt64, queue: UInt64, backlog: UInt64?)] = [:]
         for (offset, listener) in tally.tcpListeners.enumerated() {
@@ -154,6 +164,7 @@ struct AttributionWriter {
          "Bytes sent but not yet acknowledged (Send-Q), summed over the connections with these labels."),
         ("netstat_tcp_peer_connections",
          "Non-listening TCP sockets by the scope of the remote address (loopback, private, link_local, public, or a --collector.sockets.peer-group)."),
+        AttributionWriter.topPeersFamily,
         ("netstat_tcp_listener_info", "Listening TCP sockets by bound address, port and process (netstat -ltnp); 1 per socket."),
         ("netstat_tcp_listen_queue_length", "Connections waiting in the listener's accept queue (a listener's Recv-Q)."),
         ("netstat_tcp_listen_queue_max", "The listener's accept backlog (its Send-Q in ss -ltn); netlink only."),

@@ -19,15 +19,17 @@ public struct SocketsCollector: Collector {
     public let paths: ProcPaths
     let options: AttributionOptions
     let owners: SocketOwners
+    let netlinkFallbacks: NetlinkFallbacks
 
     public init(paths: ProcPaths) {
         self.init(paths: paths, options: AttributionOptions())
     }
 
-    init(paths: ProcPaths, options: AttributionOptions) {
+    init(paths: ProcPaths, options: AttributionOptions, netlinkFallbacks: NetlinkFallbacks = NetlinkFallbacks()) {
         self.paths = paths
         self.options = options
         self.owners = SocketOwners(procfs: paths.procfs)
+        self.netlinkFallbacks = netlinkFallbacks
     }
 
     public func startPass() -> any CollectorPass { SocketsPass(self) }
@@ -42,10 +44,12 @@ public struct SocketsCollector: Collector {
     /// returns the tally whose owners are looked up once every namespace has been read.
     func read(_ namespace: NetworkNamespace, into metrics: inout MetricSet,
               report: inout CollectorReport) -> ConnectionTally {
-        var tables = SocketTables(source: options.source, namespace: namespace, report: &report)
+        var tables = SocketTables(source: options.source, namespace: namespace, fallbacks: netlinkFallbacks,
+                                  report: &report)
         let ports = PortBucketing(ephemeralStart: AttributionOptions.ephemeralStart(procfs: namespace.procfs),
                                   wellKnown: options.wellKnownPorts)
-        var tally = ConnectionTally(ports: ports, peerScope: options.peerScope, withUser: options.withUser)
+        var tally = ConnectionTally(ports: ports, peerScope: options.peerScope, withUser: options.withUser,
+                                    topPeers: options.topPeers)
         var states = [SocketFamily: TCPStateTally]()
         for family in SocketFamily.allCases {
             tables.visitTCP(family, listening: true, report: &report) { socket, fromNetlink in
@@ -65,6 +69,8 @@ public struct SocketsCollector: Collector {
             collectUDP(family, tables: &tables, tally: &tally, into: &metrics, report: &report)
         }
         collectUnix(namespace, into: &metrics, report: &report)
+        // One counter for the collector, over every namespace it reads, in the own namespace's series.
+        if namespace.isOwn { netlinkFallbacks.write(into: &metrics) }
         return tally
     }
 

@@ -3,6 +3,8 @@ public enum HTTPServerError: Error, Sendable, Hashable, CustomStringConvertible 
     case badAddress(String)
     case listenFailed(address: String, reason: String)
     case startFailed(address: String)
+    /// The sockets systemd should have passed (`--web.systemd-socket`) are missing or unusable.
+    case systemdSockets(String)
 
     public var description: String {
         switch self {
@@ -12,6 +14,8 @@ public enum HTTPServerError: Error, Sendable, Hashable, CustomStringConvertible 
             return "cannot listen on \(address): \(reason)"
         case .startFailed(let address):
             return "cannot start the HTTP server on \(address)"
+        case .systemdSockets(let message):
+            return "socket activation: \(message)"
         }
     }
 }

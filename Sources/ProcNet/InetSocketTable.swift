@@ -58,11 +58,13 @@ public enum InetSocketTable {
     }
 
     /// Parses one row; udp rows end with `ref pointer drops`, tcp rows with timer details.
+    /// Both endpoints are of one family: a row mixing an IPv4 and an IPv6 address is malformed.
     static func parseRow(_ bytes: [UInt8], _ line: Range<Int>) -> InetSocket? {
         var fields = ByteFields(bytes, line: line)
         guard let slot = fields.next(), bytes[slot.upperBound - 1] == UInt8(ascii: ":"),
               let local = fields.next(), let (localAddress, localPort) = endpoint(bytes, local),
               let remote = fields.next(), let (remoteAddress, remotePort) = endpoint(bytes, remote),
+              localAddress.isIPv6 == remoteAddress.isIPv6,
               let stateField = fields.next(), stateField.count == 2,
               let state = ByteNumber.hex(bytes, stateField),
               let queues = fields.next(), let (sendQueue, receiveQueue) = queuePair(bytes, queues),

@@ -22,7 +22,10 @@ public struct IntegerMap<Key: FixedWidthInteger & UnsignedInteger, Value> {
 
     @inlinable @inline(__always)
     func home(_ key: Key) -> Int {
-        Int(truncatingIfNeeded: (UInt64(truncatingIfNeeded: key) &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        var folded = UInt64(truncatingIfNeeded: key)
+        // A 128-bit key (an IPv6 network: its low half often all 0) folds its high half in.
+        if Key.bitWidth > 64 { folded ^= UInt64(truncatingIfNeeded: key >> 64) &* 0xFF51_AFD7_ED55_8CCD }
+        return Int(truncatingIfNeeded: (folded &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
     /// The slot holding `key`, if present.
@@ -53,12 +56,25 @@ public struct IntegerMap<Key: FixedWidthInteger & UnsignedInteger, Value> {
         }
     }
 
-    /// The slot of `key`, inserting `value()` first when it is absent.
+    /// The slot of `key`, inserting `value()` first when it is absent. One probe run either way
+    /// (a new key goes into the empty slot that ended the search), so a scrape that meets many
+    /// new keys (peers of a SYN flood) pays once per key, not three times.
     @inlinable
     public mutating func slot(of key: Key, inserting value: () -> Value) -> Int {
-        if let existing = slot(of: key) { return existing }
-        insert(key, value())
-        return slot(of: key)!
+        if (count + 1) * 4 > keys.count * 3 { grow() }
+        let mask = keys.count - 1
+        var index = home(key)
+        while true {
+            let found = keys[index]
+            if found == key { return index }
+            if found == 0 {
+                keys[index] = key
+                values[index] = value()
+                storedCount += 1
+                return index
+            }
+            index = (index + 1) & mask
+        }
     }
 
     @inlinable
@@ -102,7 +118,15 @@ public struct IntegerMap<Key: FixedWidthInteger & UnsignedInteger, Value> {
     @inlinable
     mutating func grow() {
         var larger = IntegerMap(minimumCapacity: keys.count)
-        for (index, key) in keys.enumerated() where key != 0 { larger.insert(key, values[index]!) }
+        let mask = larger.keys.count - 1
+        // The keys are distinct: each goes straight to the first empty slot of its run.
+        for (index, key) in keys.enumerated() where key != 0 {
+            var target = larger.home(key)
+            while larger.keys[target] != 0 { target = (target + 1) & mask }
+            larger.keys[target] = key
+            larger.values[target] = values[index]
+        }
+        larger.storedCount = storedCount
         self = larger
     }
 

@@ -12,6 +12,8 @@ public enum SockDiagError: Error, Sendable, Hashable, CustomStringConvertible {
     case kernelError(errno: Int32)
     /// The socket closed or a message was cut short before NLMSG_DONE.
     case truncated
+    /// The kernel flagged the dump NLM_F_DUMP_INTR (its tables changed while it ran).
+    case interrupted
 
     public var description: String {
         switch self {
@@ -20,6 +22,7 @@ public enum SockDiagError: Error, Sendable, Hashable, CustomStringConvertible {
         case .receiveFailed(let code): "netlink sock_diag: receive failed: \(Errno.describe(code))"
         case .kernelError(let code): "netlink sock_diag: kernel answered \(Errno.describe(code))"
         case .truncated: "netlink sock_diag: dump ended before NLMSG_DONE"
+        case .interrupted: "netlink sock_diag: dump interrupted (NLM_F_DUMP_INTR)"
         }
     }
 }

@@ -22,6 +22,9 @@ public enum SockDiagMessages {
         case done
         /// NLMSG_ERROR with this errno.
         case failed(errno: Int32)
+        /// A message carried NLM_F_DUMP_INTR: the tables changed under the dump, which must be
+        /// discarded (its sockets before this message were already handed out).
+        case interrupted
     }
 
     /// Hands every socket in the first `length` bytes of `buffer` to `body`, in order.
@@ -41,6 +44,7 @@ public enum SockDiagMessages {
         while offset < length, csockdiag_decode(base, length, offset, &message) == 1 {
             offset = Int(message.next_offset)
             guard message.sequence == sequence else { continue }
+            if message.dump_interrupted != 0 { return .interrupted }
             switch Int(message.kind) {
             case Int(CSOCKDIAG_SOCKET):
                 body(socket(message))

@@ -31,12 +31,16 @@ public final class SockDiagSession {
     private let fd: Int32
     private var buffer: [UInt8]
     private var sequence: UInt32 = 0
+    private let faults: SockDiagFaults?
 
-    public init() throws(SockDiagError) {
+    /// `faults` is a test seam: errors it holds replace receives of this session (never set by
+    /// the exporter itself).
+    public init(faults: SockDiagFaults? = nil) throws(SockDiagError) {
         let result = csockdiag_open()
         guard result >= 0 else { throw .openFailed(errno: -result) }
         fd = result
         buffer = [UInt8](repeating: 0, count: SockDiagSession.bufferSize)
+        self.faults = faults
     }
 
     deinit {
@@ -57,7 +61,7 @@ public final class SockDiagSession {
         var visited = 0
         let sequence = self.sequence
         while true {
-            let received = buffer.withUnsafeMutableBytes { raw in
+            let received = faults?.nextReceive().map { -Int($0) } ?? buffer.withUnsafeMutableBytes { raw in
                 csockdiag_receive(fd, raw.baseAddress, raw.count)
             }
             guard received >= 0 else { throw .receiveFailed(errno: Int32(-received)) }
@@ -72,6 +76,7 @@ public final class SockDiagSession {
             case .more: continue
             case .done: return visited
             case .failed(let code): throw .kernelError(errno: code)
+            case .interrupted: throw .interrupted
             }
         }
     }

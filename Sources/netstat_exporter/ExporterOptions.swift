@@ -1,5 +1,6 @@
 import Collectors
 import HTTPServer
+import Logging
 
 /// The exporter's own flags (web and paths) beside every collector's, as `--help` lists them.
 struct ExporterOptions {
@@ -24,24 +25,54 @@ struct ExporterOptions {
     static let generalFlags: [FlagDefinition] = [
         .repeatable("web.listen-address",
                     help: "Address on which to expose metrics (default \":10042\"); repeat for several."),
+        .bool("web.systemd-socket", default: false,
+              help: "Serve on the listening sockets systemd passes (socket activation) instead of "
+                  + "--web.listen-address."),
         .value("web.telemetry-path", default: "/metrics", help: "Path under which to expose metrics."),
         .value("web.max-requests", default: "40",
                help: "Maximum number of parallel scrape requests; more get 503 at once. 0 means no limit."),
+        .value("web.max-connections", default: "2048",
+               help: "Maximum number of open HTTP connections; more wait in the listen backlog."),
+        .value("web.max-connections-per-address", default: "32",
+               help: "Maximum number of open HTTP connections from one client address; more are closed at once. 0 means no limit."),
+        .value("web.read-timeout", default: "10s",
+               help: "Deadline for a whole request to arrive (and for an idle keep-alive connection); as 500ms, 10s or 1m."),
         .bool("web.disable-exporter-metrics", default: false,
               help: "Exclude the exporter's own process_* metrics from the scrape."),
         .value("web.config.file", default: "",
                help: "Path to a web configuration file (TLS, basic auth, headers); re-read on SIGHUP."),
         .value("path.procfs", default: "/proc", help: "procfs mountpoint."),
         .value("path.sysfs", default: "/sys", help: "sysfs mountpoint."),
+        .value("log.level", default: "info",
+               help: "Only log messages with the given severity or above. One of: [debug, info, warn, error]"),
+        .value("log.format", default: "logfmt", help: "Output format of log messages. One of: [logfmt, json]"),
     ]
 
     static var allFlags: [FlagDefinition] {
-        generalFlags + NamespaceOptions.flags + CollectorDescriptor.all.flatMap { [$0.enableFlag] + $0.flags }
+        generalFlags + NamespaceOptions.flags + [CollectorDescriptor.disableDefaultsFlag]
+            + CollectorDescriptor.all.flatMap { [$0.enableFlag] + $0.flags }
+    }
+
+    /// `--log.level` and `--log.format`, read before every other flag so that the problems the
+    /// others have are already written in the format asked for.
+    static func logging(_ flags: FlagValues) throws(FlagError) -> (level: LogLevel, format: LogFormat) {
+        let levelText = flags.string("log.level")
+        guard let level = LogLevel(name: levelText) else {
+            throw FlagError("--log.level: expected one of debug, info, warn, error, got \"\(levelText)\"")
+        }
+        let formatText = flags.string("log.format")
+        guard let format = LogFormat(name: formatText) else {
+            throw FlagError("--log.format: expected logfmt or json, got \"\(formatText)\"")
+        }
+        return (level, format)
     }
 
     let listenAddresses: [ListenAddress]
+    /// `--web.systemd-socket`: listen on what systemd passes; `listenAddresses` are then unused.
+    let systemdSocket: Bool
     let telemetryPath: String
     let maxRequests: Int
+    let httpLimits: HTTPServerLimits
     let exporterMetrics: Bool
     let webConfigFile: String?
     let paths: ProcPaths
@@ -58,7 +89,13 @@ struct ExporterOptions {
             }
         }
         listenAddresses = addresses
+        systemdSocket = flags.bool("web.systemd-socket")
         maxRequests = try flags.integer("web.max-requests", in: 0...100_000)
+        httpLimits = HTTPServerLimits(
+            maxConnections: try flags.integer("web.max-connections", in: 1...1_000_000),
+            maxConnectionsPerAddress: try flags.integer("web.max-connections-per-address", in: 0...1_000_000),
+            readTimeoutSeconds: try DurationFlag.seconds(flags.string("web.read-timeout"), flag: "web.read-timeout",
+                                                         in: 0.1...3600))
         exporterMetrics = !flags.bool("web.disable-exporter-metrics")
         let configFile = flags.string("web.config.file")
         webConfigFile = configFile.isEmpty ? nil : configFile

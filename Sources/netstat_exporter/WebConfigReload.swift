@@ -1,5 +1,5 @@
-import Collectors
 import HTTPServer
+import Logging
 import WebConfig
 
 /// SIGHUP: re-reads the web config. A good file replaces the one in force (new passwords and
@@ -7,14 +7,14 @@ import WebConfig
 /// a bad one is logged and the last good configuration stays.
 func reloadWebConfig(_ path: String?, gate: WebGate, servers: inout [HTTPServer]) {
     guard let path else {
-        RateLimitedLog.writeInfo("SIGHUP without --web.config.file: nothing to reload")
+        Log.warn("SIGHUP without --web.config.file: nothing to reload")
         return
     }
     let config: WebConfig
     do {
         config = try WebConfig.load(path)
     } catch {
-        RateLimitedLog.writeLine("Reloading web config file=\(path) failed, keeping the last good one: \(error)")
+        Log.error("Reloading web config failed, keeping the last good one", ["file": path, "err": "\(error)"])
         return
     }
     if config.tls != gate.config.tls {
@@ -24,7 +24,7 @@ func reloadWebConfig(_ path: String?, gate: WebGate, servers: inout [HTTPServer]
                 restarted.append(try server.restarted(tls: config.tls))
             } catch {
                 // Listeners already restarted keep the new TLS; the rest, and the auth, stay as they were.
-                RateLimitedLog.writeLine("Reloading web config file=\(path): \(error); keeping the last good one")
+                Log.error("Reloading web config failed, keeping the last good one", ["file": path, "err": "\(error)"])
                 servers = restarted + servers.dropFirst(restarted.count)
                 return
             }
@@ -32,5 +32,5 @@ func reloadWebConfig(_ path: String?, gate: WebGate, servers: inout [HTTPServer]
         servers = restarted
     }
     gate.replace(config)
-    RateLimitedLog.writeInfo("Reloaded web config file=\(path) tls=\(config.tls != nil) users=\(config.users.count)")
+    Log.info("Reloaded web config", ["file": path, "tls": config.tls != nil, "users": config.users.count])
 }

@@ -1,4 +1,5 @@
 import HTTPServer
+import Logging
 import Synchronization
 import WebConfig
 
@@ -36,6 +37,13 @@ final class WebGate: Sendable {
             response.headers.append(("WWW-Authenticate", "Basic realm=\"netstat_exporter\", charset=\"UTF-8\""))
         } else {
             response = endpoint.respond(to: request)
+        }
+        if response.status >= 400, Log.logger.isEnabled(.debug) {
+            // Every refusal below the server (auth, bad filter, wrong method, busy, not found)
+            // ends here with its reason as the body text.
+            let reason = String(decoding: response.body.prefix(200), as: UTF8.self)
+            Log.requestRefused(status: response.status, reason: String(reason.prefix { $0 != "\n" }),
+                               method: request.method, path: request.path)
         }
         response.headers.append(contentsOf: current.config.headers.map { ($0.name, $0.value) })
         return response

@@ -3,12 +3,13 @@ import Glibc
 #endif
 import Collectors
 import HTTPServer
+import Logging
 import WebConfig
 
-/// Writes a line to stderr and exits non-zero: bad flags and start-up failures end here,
-/// with one line naming the problem and no stack trace.
-func exitWithError(_ message: String) -> Never {
-    RateLimitedLog.writeLine(message)
+/// Writes an error line and exits non-zero: bad flags and start-up failures end here, with one
+/// line naming the problem and no stack trace.
+func exitWithError(_ message: String, file: String = #fileID, line: Int = #line) -> Never {
+    Log.error(message, file: file, line: line)
     exit(1)
 }
 
@@ -39,6 +40,8 @@ case .run(let flags):
     let options: ExporterOptions
     let registry: CollectorRegistry
     do {
+        let logging = try ExporterOptions.logging(flags)
+        Log.logger.configure(level: logging.level, format: logging.format)
         options = try ExporterOptions(flags)
         registry = try CollectorRegistry(flags: flags, paths: options.paths, buildInfo: ExporterOptions.buildInfo)
     } catch {
@@ -63,22 +66,43 @@ case .run(let flags):
                                    limiter: ScrapeLimiter(limit: options.maxRequests),
                                    exporterMetrics: options.exporterMetrics)
     let gate = WebGate(config: webConfig, endpoint: endpoint)
-    // Connections beyond max-requests must still reach the handler to be told 503.
-    let connectionLimit = UInt32(options.maxRequests == 0 ? 1024 : options.maxRequests + 64)
-    var servers: [HTTPServer] = []
-    for address in options.listenAddresses {
-        do {
-            servers.append(try HTTPServer(address: address, connectionLimit: connectionLimit, tls: webConfig.tls) {
-                gate.respond(to: $0)
-            })
-        } catch {
-            exitWithError(error.description)
-        }
+    // Handlers run on workers, not on the polling thread. Scrapes beyond max-requests are
+    // answered 503 at once, so max-requests workers are the most that can be busy scraping; a
+    // few more keep the landing page, 401s and 503s quick meanwhile.
+    let workers = WorkerPool(maxThreads: options.maxRequests == 0 ? 64 : options.maxRequests + 4)
+    var limits = options.httpLimits
+    let softFileLimit = FileDescriptorLimit.raiseSoftLimit()
+    let fitting = FileDescriptorLimit.connectionsThatFit(limits.maxConnections, softLimit: softFileLimit)
+    if fitting < limits.maxConnections {
+        Log.warn("--web.max-connections=\(limits.maxConnections) does not fit the open-file limit "
+                 + "\(softFileLimit); using \(fitting)")
+        limits.maxConnections = fitting
     }
-    let collectors = registry.collectorNames.joined(separator: ",")
+    let httpErrors = HTTPErrorLog()
+    var servers: [HTTPServer]
+    do {
+        servers = try startServers(options, limits: limits, workers: workers, tls: webConfig.tls,
+                                   log: { httpErrors.log(format: $0, line: $1) }) {
+            gate.respond(to: $0)
+        }
+    } catch {
+        exitWithError(error.description)
+    }
+    // Logged once the listeners are up, so a start that fails writes only its one error line.
+    Log.info("Starting netstat_exporter", ["version": ExporterOptions.version,
+                                            "swift_version": ExporterOptions.swiftVersion])
+    if registry.collectorNames.isEmpty {
+        Log.warn("No collectors enabled: the scrape has only the exporter's own metrics")
+    } else {
+        Log.info("Enabled collectors", ["collectors": registry.collectorNames.joined(separator: ",")])
+    }
+    if registry.collectorNames.contains("sockets"),
+       let warning = AttributionCapabilities.startupWarning(paths: options.paths) {
+        Log.info(warning)
+    }
     for server in servers {
         let shown = ListenAddress(host: server.address.host, port: server.boundPort)
-        RateLimitedLog.writeInfo("Listening on address=\(shown) collectors=\(collectors) tls=\(server.tls != nil)")
+        Log.info("Listening on", ["address": shown, "tls": server.tls != nil])
     }
     while true {
         var received: Int32 = 0
@@ -87,8 +111,8 @@ case .run(let flags):
             reloadWebConfig(options.webConfigFile, gate: gate, servers: &servers)
             continue
         }
-        RateLimitedLog.writeInfo("Shutting down on signal \(received)")
-        for server in servers { server.stop() }
+        Log.info("Shutting down on signal \(received)")
+        shutDown(servers, graceSeconds: 5)
         exit(0)
     }
 }

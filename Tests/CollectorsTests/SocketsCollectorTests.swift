@@ -84,10 +84,22 @@ import TestSupport
         #expect(report.firstSkip == "\(directory.path)/net/tcp: line 1: missing header line")
     }
 
-    @Test func readsTheLiveHost() {
-        let (metrics, report) = collect(ProcPaths())
-        #expect(report.succeeded)
-        #expect(report.skippedLines == 0)
-        #expect(metrics.families["netstat_tcp_sockets"]?.samples.count == 22)
+    /// The live kernel, from a thread inside a namespace of the test's own that holds exactly
+    /// one TCP listener and one UDP socket: netlink (opened there) must count both. (/proc/net
+    /// and its unix table are still the process's first thread's.)
+    @Test func readsTheLiveHost() throws {
+        let netns = try TestSupport.NetworkNamespace(prefix: "suitelh")
+        defer { netns.delete() }
+        try netns.entered {
+            let listener = try LoopbackSocket.tcpListener()
+            let udp = try LoopbackSocket.udp()
+            let (metrics, report) = collect(ProcPaths())
+            #expect(report.succeeded)
+            #expect(report.skippedLines == 0)
+            #expect(metrics.families["netstat_tcp_sockets"]?.samples.count == 22)
+            #expect(tcp(metrics, "ipv4", "listen") == .unsigned(1))
+            #expect(metrics.value("netstat_udp_sockets", [Label("family", "ipv4")]) == .unsigned(1))
+            _ = (listener, udp)
+        }
     }
 }

@@ -25,6 +25,11 @@ struct GrafanaDashboard {
         let type: String
         /// The query text: a string, or the `query` field of the newer object form.
         let query: String
+        /// Grafana's filter of the query's answers (`/…(?<value>…)…(?<text>…)/`), empty for none.
+        let regex: String
+        let multi: Bool
+        let includeAll: Bool
+        let allValue: String?
     }
 
     let root: [String: Any]
@@ -49,7 +54,9 @@ struct GrafanaDashboard {
         let templating = root["templating"] as? [String: Any]
         variables = (templating?["list"] as? [[String: Any]] ?? []).map { object in
             let query = object["query"] as? String ?? (object["query"] as? [String: Any])?["query"] as? String ?? ""
-            return Variable(name: object["name"] as? String ?? "", type: object["type"] as? String ?? "", query: query)
+            return Variable(name: object["name"] as? String ?? "", type: object["type"] as? String ?? "", query: query,
+                            regex: object["regex"] as? String ?? "", multi: object["multi"] as? Bool ?? false,
+                            includeAll: object["includeAll"] as? Bool ?? false, allValue: object["allValue"] as? String)
         }
     }
 
@@ -67,11 +74,14 @@ struct GrafanaDashboard {
         (datasource as? [String: Any])?["uid"] as? String
     }
 
-    /// Replaces `$name`, `${name}` and Grafana's `$__rate_interval` the way Grafana would for one
-    /// selected value per variable.
+    /// Replaces `$name`, `${name}`, `${name:format}` and Grafana's `$__rate_interval` the way
+    /// Grafana would for one selected value per variable (one value needs no format).
     static func substitute(_ text: String, _ values: [String: String]) -> String {
         var result = text
         for (name, value) in values.sorted(by: { $0.key.count > $1.key.count }) {
+            for format in ["pipe", "regex", "raw"] {
+                result = result.replacingOccurrences(of: "${\(name):\(format)}", with: value)
+            }
             result = result.replacingOccurrences(of: "${\(name)}", with: value)
                 .replacingOccurrences(of: "$\(name)", with: value)
         }

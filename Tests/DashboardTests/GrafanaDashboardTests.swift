@@ -25,6 +25,29 @@ struct GrafanaDashboardTests {
         #expect(instance.selector.contains("$job"))
     }
 
+    /// `netns` (after `instance`) offers every namespace of the selected instances and the
+    /// exporter's own, whose series have no netns label: Grafana cannot offer an empty value, so
+    /// the query names it "own namespace" with the value "()", a regex matching only "", and the
+    /// panels insert the selection unescaped (`${netns:pipe}`); All is `.*`, which matches both.
+    @Test func netnsVariableOffersEveryNamespaceAndTheOwnOne() throws {
+        #expect(dashboard.variables.map(\.name) == ["datasource", "job", "instance", "netns"])
+        let netns = try #require(dashboard.variables.first { $0.name == "netns" })
+        #expect(netns.type == "query")
+        #expect(netns.multi && netns.includeAll)
+        #expect(netns.allValue == ".*")
+        let query = try QueryResultVariable(netns)
+        #expect(query.expr.contains(#"job=~"$job", instance=~"$instance""#))
+        #expect(query.expr.contains(#""own namespace""#))
+        // The options as Grafana cuts them from query_result's lines.
+        let line = #"{netns="4f2a9c1e0b7d",text="4f2a9c1e0b7d"} 12 1700000000000"#
+        let own = #"{netns="()",text="own namespace"} 40 1700000000000"#
+        for (text, expected) in [(line, ("4f2a9c1e0b7d", "4f2a9c1e0b7d")), (own, ("own namespace", "()"))] {
+            let match = try #require(query.regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)))
+            #expect(Range(match.range(withName: "text"), in: text).map { String(text[$0]) } == expected.0)
+            #expect(Range(match.range(withName: "value"), in: text).map { String(text[$0]) } == expected.1)
+        }
+    }
+
     @Test func hasTheSixRowsInOrder() {
         let rows = dashboard.panels.filter { $0.type == "row" }.map(\.title)
         #expect(rows == ["Connections", "Listeners", "Peers", "Interfaces", "Protocols", "Baseline"])
@@ -44,13 +67,36 @@ struct GrafanaDashboardTests {
         }
     }
 
-    /// Every query is narrowed to the selected job and instance (the threshold line is global).
-    @Test func everyQuerySelectsJobAndInstance() {
+    /// Every query is narrowed to the selected job, instance and network namespaces (the
+    /// threshold line is global). Each vector selector is parsed (a bare metric name counts as
+    /// one, with no matchers).
+    @Test func everyQuerySelectsJobInstanceAndNetns() throws {
+        let wanted: Set = [
+            PromQLSelectors.Matcher(label: "job", op: "=~", value: "$job"),
+            PromQLSelectors.Matcher(label: "instance", op: "=~", value: "$instance"),
+            PromQLSelectors.Matcher(label: "netns", op: "=~", value: "${netns:pipe}"),
+        ]
         for target in dashboard.targets where !target.expr.hasPrefix("netstat:threshold:") {
-            let selectors = target.expr.components(separatedBy: "{").count - 1
-            #expect(selectors > 0, "\(target.key)")
-            #expect(target.expr.components(separatedBy: #"job=~"$job", instance=~"$instance""#).count - 1 == selectors,
-                    "\(target.key): \(target.expr)")
+            let selectors = try PromQLSelectors.selectors(in: target.expr)
+            #expect(!selectors.isEmpty, "\(target.key)")
+            for selector in selectors {
+                #expect(wanted.isSubset(of: Set(selector.matchers)),
+                        "\(target.key): \(selector.metric ?? "{}") matches \(selector.matchers)")
+            }
+        }
+    }
+
+    /// Panels that list processes, ports or listeners keep namespaces apart: the same process
+    /// name in two pods is two lines.
+    @Test func perSocketPanelsGroupByNetns() {
+        for title in ["CLOSE_WAIT by process (top 10)", "CLOSE_WAIT by port (top 10)", "Inbound vs outbound by port (top 10)",
+                      "Listeners", "Accept-queue fill by listener", "Public peers on internal hosts", "Top peers"] {
+            let targets = dashboard.targets.filter { $0.panelTitle == title && !$0.expr.hasPrefix("netstat:threshold:") }
+            #expect(!targets.isEmpty, "no panel \(title)")
+            for target in targets {
+                #expect(target.expr.contains(" by (netns, ") || target.expr.contains(" by (instance, netns, "),
+                        "\(target.key): \(target.expr)")
+            }
         }
     }
 
@@ -82,8 +128,7 @@ struct GrafanaDashboardTests {
             missing += names.subtracting(existing).sorted().map { "dashboard \(target.key): \($0)" }
         }
         for variable in dashboard.variables where variable.type == "query" {
-            let selector = try LabelValuesQuery(variable.query).selector
-            missing += PromQLNames.metricNames(in: selector).subtracting(existing).sorted().map { "variable \(variable.name): \($0)" }
+            missing += PromQLNames.metricNames(in: try variable.promql()).subtracting(existing).sorted().map { "variable \(variable.name): \($0)" }
         }
         for rule in rules {
             missing += PromQLNames.metricNames(in: rule.expr).subtracting(existing).sorted().map { "rule \(rule.name): \($0)" }

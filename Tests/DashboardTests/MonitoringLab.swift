@@ -20,9 +20,11 @@ final class MonitoringLab {
 
     // MARK: programs
 
-    func startExporter() throws {
-        try netns.start("exporter", [RunningExporter.binary, "--web.listen-address=\(Self.exporterTarget)"])
-        try waitFor("netstat_exporter to serve /metrics", timeout: 20) {
+    /// Starts the exporter in the lab's namespace; `arguments` add flags (`--netns.all` …).
+    func startExporter(_ arguments: [String] = []) throws {
+        try netns.start("exporter", [RunningExporter.binary, "--web.listen-address=\(Self.exporterTarget)"] + arguments)
+        // Generous: with the whole suite starting programs at once, 20 s was not always enough.
+        try waitFor("netstat_exporter to serve /metrics", timeout: 60) {
             (try? scrapeExporter())?.contains("netstat_exporter_build_info") == true
         }
     }
@@ -33,7 +35,8 @@ final class MonitoringLab {
 
     /// Starts Prometheus on `rulesDirectory`'s thresholds.yml and rules.yml; the exporter's target
     /// carries `network_zone="internal"`, as the README tells users to label internal hosts.
-    func startPrometheus(rulesDirectory: URL, alerting: Bool) throws {
+    /// `scrapeSeconds` is the scrape interval and timeout (rules are evaluated every second).
+    func startPrometheus(rulesDirectory: URL, alerting: Bool, scrapeSeconds: Int = 1) throws {
         let alertingBlock = alerting ? """
             alerting:
               alertmanagers:
@@ -42,8 +45,8 @@ final class MonitoringLab {
             """ : ""
         let config = """
             global:
-              scrape_interval: 1s
-              scrape_timeout: 1s
+              scrape_interval: \(scrapeSeconds)s
+              scrape_timeout: \(scrapeSeconds)s
               evaluation_interval: 1s
             rule_files:
               - \(rulesDirectory.appendingPathComponent("thresholds.yml").path)
@@ -66,7 +69,7 @@ final class MonitoringLab {
             (try? netns.httpGet("\(Self.prometheus)/-/ready"))?.contains("Ready") == true
         }
         // Target discovery alone waits 5 s; on a loaded machine the first scrapes may time out.
-        try waitFor("Prometheus to scrape the exporter", timeout: 60) {
+        try waitFor("Prometheus to scrape the exporter", timeout: 120) {
             let up = try? query("up{job=\"\(Self.job)\"} == 1")
             return up?.result.isEmpty == false
         }
@@ -83,9 +86,11 @@ final class MonitoringLab {
         }
     }
 
-    /// Starts sockfarm.py and returns the moment it reported every socket in place.
+    /// Starts sockfarm.py in the lab's namespace, or in `target`, and returns the moment it
+    /// reported every socket in place.
     @discardableResult
-    func startSockfarm(workers: Int, established: Int, closeWait: Int, port: Int) throws -> Date {
+    func startSockfarm(workers: Int, established: Int, closeWait: Int, port: Int, in target: Netns? = nil) throws -> Date {
+        let netns = target ?? netns
         try netns.start("sockfarm", [
             "python3", DashboardFiles.sockfarm, "--workers", "\(workers)", "--established", "\(established)",
             "--close-wait", "\(closeWait)", "--port", "\(port)", "--hold", "600",
@@ -148,8 +153,18 @@ final class MonitoringLab {
 
     func waitFor(_ what: String, timeout: Double, interval: Double = 0.2, _ condition: () throws -> Bool) throws {
         guard try waitUntil(timeout: timeout, interval: interval, condition) else {
-            throw LabError.timeout("\(what)\n\(netns.logTails())")
+            throw LabError.timeout("\(what)\n\(scrapeHealth())\n\(netns.logTails())")
         }
+    }
+
+    /// Whether Prometheus's last scrape of the exporter worked and how long it took: on a machine
+    /// loaded by parallel tests, scrapes that time out are the usual reason a wait fails.
+    func scrapeHealth() -> String {
+        let samples = ["up", "scrape_duration_seconds"].map { name -> String in
+            let value = (try? query("\(name){job=\"\(Self.job)\"}"))?.result.first?["value"] as? [Any]
+            return "\(name)=\(value.map { "\($0.last ?? "?")" } ?? "none")"
+        }
+        return "Prometheus: " + samples.joined(separator: ", ")
     }
 }
 

@@ -12,8 +12,27 @@ import TestSupport
         let result = try run(["--help"])
         #expect(result.status == 0)
         for flag in ["--web.listen-address=... (repeatable)", "(default \":10042\")", "--web.max-requests=\"40\"", "--path.procfs=\"/proc\"", "--path.sysfs=\"/sys\"",
-                     "--[no-]collector.sockets (default: on)"] {
+                     "--[no-]collector.sockets (default: on)", "--log.level=\"info\"", "--log.format=\"logfmt\"",
+                     "--[no-]collector.disable-defaults (default: off)", "--[no-]web.systemd-socket (default: off)"] {
             #expect(result.stdout.contains(flag), "\(flag)")
+        }
+    }
+
+    /// Every flag `--help` lists has a row in a flags table: README's, or docs/metrics.md's for a
+    /// collector's own options (a collector's on/off flag through the `--[no-]collector.<name>` row).
+    @Test func everyFlagHasARowInAFlagsTable() throws {
+        let help = try run(["--help"]).stdout
+        let tables = try ["README.md", "docs/metrics.md"].map {
+            try String(contentsOfFile: Fixtures.repository($0), encoding: .utf8)
+        }.joined(separator: "\n").split(separator: "\n").filter { $0.hasPrefix("| `--") }.joined(separator: "\n")
+        let names = help.split(separator: "\n").filter { $0.hasPrefix("      --") }.map { line in
+            String(line.dropFirst(8).replacingOccurrences(of: "[no-]", with: "").prefix { $0 != "=" && $0 != " " })
+        }.filter { $0 != "version" }
+        #expect(names.contains("log.level") && names.contains("web.systemd-socket"))
+        let switches = Set(["sockets", "interfaces", "routes", "protocols", "sockstat"].map { "collector.\($0)" })
+        for name in names where !switches.contains(name) {
+            let row = ["--\(name)`", "--[no-]\(name)`", "--\(name)="].contains { tables.contains($0) }
+            #expect(row, "\(name)")
         }
     }
 
@@ -31,6 +50,11 @@ import TestSupport
         (["--web.listen-address=::1:80"], "must be written in brackets"),
         (["--web.listen-address=10.254.254.254:10042"], "cannot listen on 10.254.254.254:10042"),
         (["--collector.sockets=perhaps"], "expected true or false"),
+        (["--web.read-timeout=10"], "--web.read-timeout: expected a duration from 100ms to 3600s such as 10s or 500ms, got \\\"10\\\""),
+        (["--web.read-timeout=2h"], "got \\\"2h\\\""),
+        (["--web.read-timeout=50ms"], "got \\\"50ms\\\""),
+        (["--web.max-connections=0"], "--web.max-connections: expected a whole number from 1 to 1000000"),
+        (["--web.max-connections-per-address=-1"], "--web.max-connections-per-address: expected a whole number"),
     ])
     func badFlagsExitWithOneLine(arguments: [String], message: String) throws {
         let result = try run(arguments)

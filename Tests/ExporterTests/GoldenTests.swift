@@ -6,13 +6,36 @@ import TestSupport
 @Suite struct GoldenTests {
     static let expectedPath = Fixtures.repository("Tests/Golden/metrics.txt")
 
-    /// Durations change every scrape; everything else must not.
+    /// Durations change every scrape and the compiler's version with every toolchain update;
+    /// everything else must not.
     static func masked(_ body: String) -> String {
         body.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            if line.hasPrefix("netstat_exporter_build_info{") { return maskedSwiftVersion(line) }
             guard line.hasPrefix("netstat_scrape_collector_duration_seconds{"),
                   let space = line.lastIndex(of: " ") else { return String(line) }
             return line[..<space] + " <duration>"
         }.joined(separator: "\n")
+    }
+
+    /// `swift_version="6.3"` → `swift_version="<swift>"`.
+    static func maskedSwiftVersion(_ line: Substring) -> String {
+        let key = "swift_version=\""
+        guard let start = line.range(of: key)?.upperBound,
+              let end = line[start...].firstIndex(of: "\"") else { return String(line) }
+        return String(line[..<start]) + "<swift>" + line[end...]
+    }
+
+    @Test func maskingKeepsEverythingButDurationsAndTheSwiftVersion() {
+        let body = """
+            netstat_exporter_build_info{version="0.1.0",swift_version="6.3.1"} 1
+            netstat_scrape_collector_duration_seconds{collector="routes"} 0.000123
+            netstat_routes{family="ipv4",device="eth0"} 3
+            """
+        #expect(Self.masked(body) == """
+            netstat_exporter_build_info{version="0.1.0",swift_version="<swift>"} 1
+            netstat_scrape_collector_duration_seconds{collector="routes"} <duration>
+            netstat_routes{family="ipv4",device="eth0"} 3
+            """)
     }
 
     static let fixtureFlags = [

@@ -62,6 +62,28 @@ import TestSupport
         #expect(verify.stderr.isEmpty, "\(verify.stderr)")
     }
 
+    /// The unit's comments carry the drop-in that turns on setns for --netns.all; it must parse:
+    /// systemd-analyze verify reads `<unit>.d/*.conf` beside the unit and warns of every bad line.
+    @Test func systemdUnitDocumentsAValidDropInForTheSetnsPath() throws {
+        let unit = try String(contentsOfFile: Self.root + "/packaging/netstat_exporter.service", encoding: .utf8)
+        let lines = unit.split(separator: "\n").map(String.init)
+        let start = try #require(lines.firstIndex(of: "#   [Service]"))
+        let dropIn = lines[start...].prefix { $0.hasPrefix("#   ") }.map { String($0.dropFirst(4)) }
+        #expect(dropIn == ["[Service]", "AmbientCapabilities=CAP_SYS_ADMIN", "CapabilityBoundingSet=CAP_SYS_ADMIN",
+                           "RestrictNamespaces=net"])
+        #expect(unit.contains("\nRestrictNamespaces=yes\n"))
+        let directory = try Fixtures.temporaryDirectory("unit-netns")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Fixtures.write(unit.replacingOccurrences(of: "/usr/local/bin/netstat_exporter", with: "/bin/true"),
+                           to: "netstat_exporter.service", in: directory)
+        try Fixtures.write(dropIn.joined(separator: "\n") + "\n", to: "netstat_exporter.service.d/netns.conf", in: directory)
+        let verify = try Shell.run(["systemd-analyze", "verify", directory.appendingPathComponent("netstat_exporter.service").path])
+        #expect(verify.status == 0, "\(verify.stderr)")
+        #expect(verify.stderr.isEmpty, "\(verify.stderr)")
+    }
+
+    /// The DaemonSet covers every pod (`--netns.all`, hostPID) with the /proc path's two
+    /// capabilities only, and runs the image `make image` tags with the exporter's version.
     @Test func kubernetesDaemonSetParsesAndHasWhatTheExporterNeeds() throws {
         let script = """
         import sys, yaml
@@ -73,7 +95,11 @@ import TestSupport
         print("host", spec["hostNetwork"], spec["hostPID"])
         print("scrape", pod["metadata"]["annotations"]["prometheus.io/scrape"], pod["metadata"]["annotations"]["prometheus.io/port"])
         container = spec["containers"][0]
-        print("caps", ",".join(container["securityContext"]["capabilities"]["add"]), ",".join(container["securityContext"]["capabilities"]["drop"]))
+        security = container["securityContext"]
+        print("caps", ",".join(security["capabilities"]["add"]), ",".join(security["capabilities"]["drop"]))
+        print("security", security["runAsUser"], security["readOnlyRootFilesystem"], security["allowPrivilegeEscalation"],
+              security["seccompProfile"]["type"])
+        print("image", container["image"])
         volumes = {v["name"]: v["hostPath"]["path"] for v in spec["volumes"]}
         for mount in container["volumeMounts"]:
             print("mount", volumes[mount["name"]], mount["mountPath"], mount["readOnly"])
@@ -81,15 +107,18 @@ import TestSupport
         print("selector", ds["spec"]["selector"]["matchLabels"] == pod["metadata"]["labels"])
         """
         let result = try Shell.run(["/usr/bin/python3", "-c", script, Self.root + "/packaging/kubernetes/daemonset.yaml"])
+        let version = try Shell.run([RunningExporter.binary, "--version"]).stdout.split(separator: " ").dropFirst(2).first ?? ""
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == """
         kinds Namespace,DaemonSet
         host True True
         scrape true 10042
         caps SYS_PTRACE,DAC_READ_SEARCH ALL
+        security 0 True False RuntimeDefault
+        image netstat-exporter:\(version)
         mount /proc /host/proc True
         mount /sys /host/sys True
-        args --web.listen-address=:10042 --path.procfs=/host/proc --path.sysfs=/host/sys
+        args --web.listen-address=:10042 --path.procfs=/host/proc --path.sysfs=/host/sys --netns.all
         selector True
 
         """)

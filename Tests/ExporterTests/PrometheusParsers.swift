@@ -30,6 +30,27 @@ enum PrometheusParsers {
         try run("text", text)
     }
 
+    private static let labelValuesScript = """
+    import json, sys
+    from prometheus_client.parser import text_string_to_metric_families as text_parse
+    from prometheus_client.openmetrics.parser import text_string_to_metric_families as om_parse
+    parse = om_parse if sys.argv[1] == "openmetrics" else text_parse
+    found = {name: set() for name in sys.argv[2:]}
+    for family in parse(sys.stdin.buffer.read().decode("utf-8", errors="strict")):
+        for sample in family.samples:
+            for name in found:
+                if name in sample.labels: found[name].add(sample.labels[name])
+    print(json.dumps({name: sorted(values) for name, values in found.items()}))
+    """
+
+    /// Every value the parser of `format` ("text" or "openmetrics") read for each of the label
+    /// `names`, exactly (JSON carries newlines and quotes in values intact).
+    static func labelValues(_ names: [String], format: String, _ text: String) throws -> [String: [String]] {
+        let result = try Shell.run(["/usr/bin/python3", "-c", labelValuesScript, format] + names, input: text)
+        guard result.status == 0 else { throw ParserRejected(message: result.stderr) }
+        return try JSONDecoder().decode([String: [String]].self, from: Data(result.stdout.utf8))
+    }
+
     /// `promtool check metrics` (text format): its status and complaints.
     static func promtool(_ text: String) throws -> Shell.Result {
         try Shell.run(["promtool", "check", "metrics"], input: text)

@@ -212,6 +212,10 @@ import TestSupport
             }
             // Its own descriptors it can read.
             #expect(scrape["netstat_tcp_listener_info{address=\"127.0.0.1\",port=\"\(port)\",process=\"netstat_exporte\"}"] == 1)
+            // It said once, at start, what would complete attribution (not once per scrape).
+            _ = try farm.scrape(port)
+            let warning = "Socket attribution will be incomplete: missing capabilities CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH"
+            #expect(farm.exporterLog.components(separatedBy: warning).count - 1 == 1, "\(farm.exporterLog)")
         }
     }
 

@@ -20,9 +20,8 @@ final class SocketFarm {
         self.basePort = basePort
     }
 
-    static var exporterBinary: String {
-        Fixtures.repository(".build/debug/netstat_exporter")
-    }
+    /// The same rule as every other end-to-end test: `RunningExporter.binary`.
+    static var exporterBinary: String { RunningExporter.binary }
 
     /// Runs `body` with a farm of `workers` workers on ports `basePort`… in a fresh namespace.
     static func with<T>(workers: Int, established: Int, closeWait: Int, prefix: String = "nse",
@@ -84,24 +83,40 @@ final class SocketFarm {
         try startUntilReady(["python3", "-c", code])
     }
 
+    /// The stderr of the exporter started last (its log).
+    var exporterLog: String {
+        (try? String(contentsOf: exporterLogURL, encoding: .utf8)) ?? ""
+    }
+
+    private var exporterLogURL: URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("\(namespace)-exporter.err")
+    }
+
+    /// The process started last: the exporter, or the wrapper that runs it.
+    var lastStarted: Process? { processes.last }
+
     /// Starts the exporter in the namespace with `flags` and returns the port it serves on;
-    /// `wrapper` runs it (e.g. setpriv to drop root).
+    /// `wrapper` runs it (e.g. setpriv to drop root). Its stderr is `exporterLog`.
     func startExporter(_ flags: [String] = [], wrapper: [String] = []) throws -> Int {
         let port = basePort + 9
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = inside(wrapper + [SocketFarm.exporterBinary, "--web.listen-address=127.0.0.1:\(port)"] + flags)
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        FileManager.default.createFile(atPath: exporterLogURL.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: exporterLogURL)
         try process.run()
         processes.append(process)
-        for _ in 0..<100 {
+        // 20 s: under strace, or on two busy cores, the start takes seconds.
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
             if (try? Shell.run(inside(["curl", "-sf", "-o", "/dev/null", "http://127.0.0.1:\(port)/"])))?.status == 0 {
                 return port
             }
+            guard process.isRunning else { break }
             usleep(50_000)
         }
-        throw Failure(description: "exporter did not start")
+        throw Failure(description: "exporter did not start: \(exporterLog)")
     }
 
     /// Stops the exporter started last (so another can take its port).
@@ -125,6 +140,7 @@ final class SocketFarm {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
+        try? FileManager.default.removeItem(at: exporterLogURL)
     }
 }
 

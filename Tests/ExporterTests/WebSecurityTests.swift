@@ -105,7 +105,9 @@ import TestSupport
         // A broken file is logged and ignored.
         try Fixtures.write("basic_auth_users:\n  alice: not-a-hash\n", to: "web.yml", in: pki.directory)
         kill(exporter.pid, SIGHUP)
-        #expect(exporter.waitForLog("failed, keeping the last good one: line 2: basic_auth_users.alice: not a bcrypt hash"))
+        #expect(exporter.waitForLog(#"msg="Reloading web config failed, "#
+                                    + #"keeping the last good one" file=\#(pki.path("web.yml")) "#
+                                    + #"err="line 2: basic_auth_users.alice: not a bcrypt hash"#), "\(exporter.stderr)")
         #expect(try https(exporter, pki, ["-u", "alice:new"], ca: "other-ca").status == 200)
         #expect(exporter.process.isRunning)
     }

@@ -76,6 +76,18 @@ import TestSupport
         #expect(sockets[0].sendQueue == 16 && sockets[0].receiveQueue == 32)
     }
 
+    /// Found by the fuzzer (fuzz/run.sh, inet-socket-table): an IPv6 local endpoint with an IPv4
+    /// remote one was accepted as a socket of no single family. The row as the fuzzer wrote it.
+    @Test func skipsARowMixingIPv6AndIPv4Endpoints() {
+        let mixed = "   1: 0000000000080FE00000000FFADE1560:0016 00000000:0000 0A 00000001:00000000 "
+            + "00:00000000 00000000     0        0 2740 1 ffff88003d3af3c0 100 0 0"
+        let (sockets, summary) = rows(Self.header + mixed + "\n" + Self.goodRow)
+        #expect(sockets.count == 1)
+        #expect(sockets[0].inode == 4242)
+        #expect(summary.skipped == 1)
+        #expect(summary.firstProblem == "line 2: malformed socket row")
+    }
+
     @Test func rejectsAFileWithoutHeader() {
         let (sockets, summary) = rows("")
         #expect(sockets.isEmpty)

@@ -51,4 +51,26 @@ import Testing
         #expect(map[1] == nil)
         #expect(map.count == 1)
     }
+
+    /// 128-bit keys (IPv6 networks: low halves equal) inserted through `slot(of:inserting:)`
+    /// across many growths, mixed with removals: every key keeps its value, the count is right.
+    @Test func insertingSlotGrowsAndKeepsEveryKeyOf128Bits() {
+        var map = IntegerMap<UInt128, Int>()
+        var reference: [UInt128: Int] = [:]
+        for index in 0..<20_000 {
+            let key = UInt128(UInt64(index % 7_000 + 1)) << 64 | 1
+            let slot = map.slot(of: key) { index }
+            if reference[key] == nil { reference[key] = index }
+            #expect(map[slot: slot] == reference[key])
+            if index % 5 == 4 {
+                let removed = UInt128(UInt64.random(in: 1...7_000)) << 64 | 1
+                map[removed] = nil
+                reference[removed] = nil
+            }
+        }
+        #expect(map.count == reference.count)
+        var visited: [UInt128: Int] = [:]
+        map.forEach { visited[$0] = $1 }
+        #expect(visited == reference)
+    }
 }

@@ -68,10 +68,25 @@ import Testing
 
         var pid: Int32 { process.processIdentifier }
 
-        func readInode() throws -> UInt32 {
+        struct NoAnswer: Error, CustomStringConvertible {
+            let description: String
+        }
+
+        /// The next line the child prints, waiting at most `timeout` seconds: a child that died
+        /// (EOF) or hangs is an error, never an endless loop.
+        func readInode(timeout: Double = 10) throws -> UInt32 {
             var text = ""
+            let fd = output.fileHandleForReading.fileDescriptor
+            let deadline = Date().addingTimeInterval(timeout)
             while !text.hasSuffix("\n") {
-                text += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+                let left = deadline.timeIntervalSinceNow
+                guard left > 0 else { throw NoAnswer(description: "no line from the child within \(timeout) s: \(text)") }
+                var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                guard poll(&ready, 1, Int32(min(left, 1) * 1000)) > 0 else { continue }
+                var chunk = [UInt8](repeating: 0, count: 256)
+                let count = read(fd, &chunk, chunk.count)
+                guard count > 0 else { throw NoAnswer(description: "the child closed its output (exited?): \(text)") }
+                text += String(decoding: chunk[..<count], as: UTF8.self)
             }
             return try #require(UInt32(text.trimmingCharacters(in: .whitespacesAndNewlines)))
         }
@@ -81,8 +96,14 @@ import Testing
             return try readInode()
         }
 
+        deinit { if process.isRunning { stop() } }
+
+        /// Closes the child's input and waits up to 10 s for it to exit, then kills it.
         func stop() {
             try? input.fileHandleForWriting.close()
+            let deadline = Date().addingTimeInterval(10)
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
     }

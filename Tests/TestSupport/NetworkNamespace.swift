@@ -29,8 +29,72 @@ public final class NetworkNamespace: @unchecked Sendable {
     }
 
     deinit { delete() }
+
+    /// Runs `body` with the calling thread inside the namespace (setns(2)), then puts the thread
+    /// back. Sockets opened in `body` (netlink ones included) belong to the namespace, and
+    /// /proc/thread-self/net shows it; /proc/net still shows the process's first thread's.
+    public func entered<T>(_ body: () throws -> T) throws -> T {
+        let original = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)
+        guard original >= 0 else { throw NamespaceError(description: "open own netns: errno \(errno)") }
+        defer { close(original) }
+        let target = open("/run/netns/\(name)", O_RDONLY | O_CLOEXEC)
+        guard target >= 0 else { throw NamespaceError(description: "open /run/netns/\(name): errno \(errno)") }
+        defer { close(target) }
+        guard NetworkNamespace.setns(target, NetworkNamespace.cloneNewNet) == 0 else {
+            throw NamespaceError(description: "setns \(name): errno \(errno)")
+        }
+        // A thread left in the test's namespace would run other tests there: stop instead.
+        defer { precondition(NetworkNamespace.setns(original, NetworkNamespace.cloneNewNet) == 0, "setns back failed") }
+        return try body()
+    }
+
+    private static let cloneNewNet: Int32 = 0x4000_0000
+
+    /// Glibc declares setns only under _GNU_SOURCE, which Swift's Glibc module does not define.
+    private static let setns: @convention(c) (Int32, Int32) -> Int32 = {
+        // dlsym(RTLD_DEFAULT, …): the handle is a null pointer.
+        guard let symbol = dlsym(nil, "setns") else { fatalError("no setns in libc") }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
+    }()
 }
 
 public struct NamespaceError: Error, CustomStringConvertible {
     public let description: String
+}
+
+/// A `sleep` inside a namespace, whose /proc/<pid> shows the namespace's /proc/net: an
+/// in-process collector pointed at `procfs` reads that namespace's live tables.
+public final class NamespaceSleeper: @unchecked Sendable {
+    public let process = Process()
+
+    /// Waits (at most 10 s) until the sleeper has entered the namespace.
+    public init(_ netns: NetworkNamespace, seconds: Int = 120) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ip", "netns", "exec", netns.name, "sleep", String(seconds)]
+        try process.run()
+        let wanted = NamespaceSleeper.inode("/run/netns/\(netns.name)")
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let wanted, NamespaceSleeper.inode("/proc/\(process.processIdentifier)/ns/net") == wanted { return }
+            guard process.isRunning else { break }
+            usleep(10_000)
+        }
+        stop()
+        throw NamespaceError(description: "the sleeper did not enter \(netns.name) within 10 s")
+    }
+
+    /// `/proc/<pid>`: a procfs root whose `net/` is the namespace's.
+    public var procfs: String { "/proc/\(process.processIdentifier)" }
+
+    public func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    deinit { stop() }
+
+    private static func inode(_ path: String) -> UInt64? {
+        var info = stat()
+        return stat(path, &info) == 0 ? UInt64(info.st_ino) : nil
+    }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The built netstat_exporter binary, started on free loopback ports for one test and stopped
-/// (SIGTERM) when the test is done. The ports come from its "Listening on address=…" lines.
+/// (SIGTERM) when the test is done. The ports come from its "Listening on" lines.
 public final class RunningExporter: @unchecked Sendable {
     /// The binary beside the test bundle (both are products of the same `swift build`).
     public static var binary: String {
@@ -76,9 +76,11 @@ public final class RunningExporter: @unchecked Sendable {
         return false
     }
 
+    /// The addresses of the `msg="Listening on" address=…` lines (logfmt or JSON).
     public static func listeners(in log: String) -> [String] {
         log.split(separator: "\n").compactMap { line in
-            guard let range = line.range(of: "Listening on address=") else { return nil }
+            guard line.contains("Listening on"),
+                  let range = line.range(of: "address=") ?? line.range(of: "\"address\":\"") else { return nil }
             return String(line[range.upperBound...].prefix { $0 != " " && $0 != "\"" })
         }
     }

@@ -21,7 +21,8 @@ typedef struct {
     uint16_t source_port;       // host byte order
     uint16_t destination_port;  // host byte order
     uint8_t has_drops;
-    uint8_t padding;
+    /// NLM_F_DUMP_INTR: the kernel's tables changed during the dump, so it may be inconsistent.
+    uint8_t dump_interrupted;
     uint32_t source[4];         // network byte order, as the kernel stores it
     uint32_t destination[4];    // network byte order
     uint32_t uid;

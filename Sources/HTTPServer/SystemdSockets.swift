@@ -1,0 +1,43 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CMicroHTTPD
+
+/// The listening sockets systemd passes a socket-activated service, read as sd_listen_fds(3)
+/// does: they are fds 3 ..< 3 + LISTEN_FDS, but only if LISTEN_PID is this process (else they were
+/// meant for a parent that exec'd us). LISTEN_PID, LISTEN_FDS and LISTEN_FDNAMES are unset once
+/// read, so children never see them, and each descriptor is made close-on-exec.
+public enum SystemdSockets {
+    /// The first descriptor systemd passes (SD_LISTEN_FDS_START).
+    static let firstDescriptor: Int32 = 3
+
+    /// Takes the descriptors from the environment; empty when none were passed to this process.
+    public static func take() throws(HTTPServerError) -> [Int32] {
+        try take(from: firstDescriptor)
+    }
+
+    /// `take()` with the first descriptor given, so a test can hand over one of its own.
+    static func take(from firstDescriptor: Int32) throws(HTTPServerError) -> [Int32] {
+        defer {
+            for name in ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"] { unsetenv(name) }
+        }
+        guard let pidText = environment("LISTEN_PID") else { return [] }
+        guard let pid = pid_t(pidText), pid > 0 else {
+            throw .systemdSockets("LISTEN_PID=\(pidText) is not a process id")
+        }
+        guard pid == getpid() else { return [] }
+        guard let countText = environment("LISTEN_FDS") else { return [] }
+        guard let count = Int32(countText), count >= 0, count <= 1024 else {
+            throw .systemdSockets("LISTEN_FDS=\(countText) is not a number of descriptors")
+        }
+        let descriptors = Array(firstDescriptor ..< firstDescriptor + count)
+        for fd in descriptors where netstat_set_cloexec(fd) != 0 {
+            throw .systemdSockets("descriptor \(fd) from LISTEN_FDS=\(count) is not open")
+        }
+        return descriptors
+    }
+
+    private static func environment(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+}
