@@ -1,6 +1,7 @@
 // The floor for the sockets benchmark: the least any exporter must do to count TCP states,
 // one netlink sock_diag dump of every IPv4 and IPv6 TCP socket, counted by state, nothing else.
-// Built and run by bench/sockets.sh; prints "total <n>" and one line per non-empty state.
+// Built and run by bench/sockets.sh and bench/churn.sh; prints "total <n>", one line per
+// non-empty state, and "took_ms <t>": the dump's own wall time, without starting the program.
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 static unsigned long counts[16];
@@ -42,16 +44,20 @@ static int dump(int fd, int family) {
 }
 
 int main(void) {
+    struct timespec start, end;
+    clock_gettime(CLOCK_MONOTONIC, &start);
     int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
     if (fd < 0 || dump(fd, AF_INET) < 0 || dump(fd, AF_INET6) < 0) {
         perror("sock_diag");
         return 1;
     }
+    clock_gettime(CLOCK_MONOTONIC, &end);
     unsigned long total = 0;
     for (int state = 0; state < 16; state++) total += counts[state];
     printf("total %lu\n", total);
     for (int state = 0; state < 16; state++) {
         if (counts[state]) printf("state %d %lu\n", state, counts[state]);
     }
+    printf("took_ms %.3f\n", (end.tv_sec - start.tv_sec) * 1e3 + (end.tv_nsec - start.tv_nsec) / 1e6);
     return 0;
 }

@@ -26,15 +26,18 @@ struct AttributionWriter {
     let attribution: SocketAttribution
     let options: AttributionOptions
 
-    /// A pid, or -1 for no owner ("-"), -2 for an owner that could not be looked for ("unknown").
+    /// A pid, or -1 for no owner ("-"), -2 for an owner that could not be looked for ("unknown"),
+    /// -3 for a socket born since the previous scrape whose owner is looked for next time ("pending").
     func ownerCode(_ index: Int) -> Int32 {
         let pid = attribution.owners[index]
         if pid >= 0 { return pid }
-        return inodes[index] == 0 || attribution.complete ? -1 : -2
+        if inodes[index] == 0 { return -1 }
+        if !attribution.complete { return -2 }
+        return pid == SocketAttribution.pendingOwner ? -3 : -1
     }
 
     /// A connection's label-key slot and owner code in one integer for summing in an
-    /// `IntegerMap`; never 0, as the owner code is a pid (> 0), -1 or -2.
+    /// `IntegerMap`; never 0, as the owner code is a pid (> 0), -1, -2 or -3.
     func seriesKey(_ index: Int, slot: UInt32) -> UInt64 {
         UInt64(slot) << 32 | UInt64(UInt32(bitPattern: ownerCode(index)))
     }
@@ -47,6 +50,7 @@ struct AttributionWriter {
         switch code {
         case -1: "-"
         case -2: "unknown"
+        case -3: "pending"
         default: attribution.names[code] ?? "unknown"
         }
     }
@@ -72,6 +76,7 @@ struct AttributionWriter {
         for index in listenerBase..<inodes.count { processCounts[ownerName(ownerCode(index)), default: 0] += 1 }
         processCounts["-"] = nil
         processCounts["unknown"] = nil
+        processCounts["pending"] = nil
         let keptProcesses = PortBucketing.kept(processCounts, limit: options.maxProcesses)
         let keptPorts = PortBucketing.kept(portCounts, limit: options.maxPorts)
         func process(_ code: Int32) -> String {

@@ -149,6 +149,12 @@ public final class HTTPServer: Sendable {
         netstat_single_malloc_arena()
     }
 
+    /// Call once at start: blocks of 256 KB and more (a scrape's per-socket arrays) are mapped
+    /// on their own and given back to the system when freed, instead of staying resident.
+    public static func returnLargeAllocationsWhenFreed() {
+        netstat_mmap_large_allocations(256 * 1024)
+    }
+
     /// Stops the daemon: requests still being answered get 503, every connection is closed, and
     /// the daemon's and the sweeper's threads are waited for.
     public func stop() {

@@ -26,13 +26,18 @@ public final class BackgroundThread<Result>: @unchecked Sendable {
         }
     }
 
-    /// Waits for the work and hands over its result (once: the thread keeps no reference, so
-    /// the caller can mutate a large result in place without a copy).
-    public func join() -> Result {
+    /// Waits for the work to end without taking its result.
+    public func wait() {
         if let thread {
             pthread_join(thread, nil)
             self.thread = nil
         }
+    }
+
+    /// Waits for the work and hands over its result (once: the thread keeps no reference, so
+    /// the caller can mutate a large result in place without a copy).
+    public func join() -> Result {
+        wait()
         defer { result = nil }
         return result!
     }

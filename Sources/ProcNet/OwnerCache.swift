@@ -6,10 +6,16 @@ struct OwnerCache {
         var uid: UInt32
         /// Open descriptors when listed (0 when the kernel does not say).
         var descriptorCount: Int
+        /// User + system CPU time when listed: a process busy enough to churn connections is
+        /// listed every scan even when its descriptor count happens to be the same.
+        var cpuTicks: UInt64
         /// fd → socket inode, for the descriptors that are sockets.
-        var sockets: [Int32: UInt32]
-        /// Not listed this scan: same start time and descriptor count as last time.
+        var sockets: DescriptorSockets
+        /// Not listed this scan: same start time, descriptor count and CPU time as last time.
         var reused: Bool
+        /// The scan that last listed it: a process listed recently is where a lost socket is
+        /// looked for first.
+        var listedAt: UInt64
     }
 
     /// The lowest pid holding an inode (and through which fd), whether the answer came from
@@ -22,9 +28,21 @@ struct OwnerCache {
     }
 
     var processes: [Int32: Process] = [:]
-    var owners = InodeMap<Owner>()
-    /// Inodes of the last dump that no process held (kernel sockets, fds in flight).
+    var owners = OwnerMap()
+    /// Inodes of the last dump that no process held though every process was looked at
+    /// (kernel sockets, fds in flight).
     var unowned: Set<UInt32> = []
+    /// Inodes of the last dump that no process held, born since the scrape before: looked for
+    /// everywhere if they are still there and still unowned.
+    var pending: Set<UInt32> = []
+    /// Inodes of the previous dump whose owner let go of them this scan: if they are still in
+    /// the dump, another process holds them and is looked for before the scrape answers.
+    var disowned: Set<UInt32> = []
+    /// False until the first dump has been remembered: nothing is "born since the previous
+    /// scrape" before there was one.
+    var afterFirstDump = false
+    /// Scans so far.
+    var scans: UInt64 = 0
     var complete = true
 
     /// Lists the processes' descriptors and reads the links of those the cache cannot answer
@@ -34,11 +52,10 @@ struct OwnerCache {
     static func scan(procfs: String, previous: consuming OwnerCache) -> OwnerCache {
         var next = previous
         // Each answer is now about the previous dump: to be trusted when the socket was in it.
-        next.owners.updateAll { owner in
-            owner.trusted = owner.inDump
-            owner.inDump = false
-        }
+        next.owners.startScan()
         next.complete = true
+        next.disowned = []
+        next.scans += 1
         let old = next.processes
         next.processes = [:]
         next.processes.reserveCapacity(old.count)
@@ -50,38 +67,42 @@ struct OwnerCache {
                   let (count, uid) = ProcessDirectory.descriptorCount(base + "/fd") else { continue }
             var known = old[pid]
             if known?.startTime != stat.startTicks { known = nil }
-            if var known, count > 0, known.descriptorCount == count {
+            let cpuTicks = stat.userTicks &+ stat.systemTicks
+            if var known, count > 0, known.descriptorCount == count, known.cpuTicks == cpuTicks {
                 known.reused = true
                 next.processes[pid] = known
                 continue
             }
-            guard let sockets = next.list(base + "/fd", pid: pid, known: known) else { continue }
+            guard let sockets = next.list(base + "/fd", pid: pid, known: known, reserving: count, afterDump: false)
+            else { continue }
             next.processes[pid] = Process(startTime: stat.startTicks, comm: stat.comm, uid: uid,
-                                          descriptorCount: count, sockets: sockets, reused: false)
+                                          descriptorCount: count, cpuTicks: cpuTicks, sockets: sockets, reused: false,
+                                          listedAt: next.scans)
         }
         // Forget what vanished: processes gone (or not readable now) and closed descriptors.
         for (pid, process) in old {
             let now = next.processes[pid]
             if now?.reused == true { continue }
-            for (fd, inode) in process.sockets where now?.sockets[fd] != inode {
-                next.removeOwner(inode, pid: pid)
-            }
+            process.sockets.forEachMissing(from: now?.sockets) { _, inode in next.removeOwner(inode, pid: pid) }
         }
         return next
     }
 
-    /// Lists one process's descriptors: a cached socket that was in the previous dump is taken
-    /// as it was; anything else is read. nil when the process vanished or cannot be read.
-    private mutating func list(_ directory: String, pid: Int32, known: Process?) -> [Int32: UInt32]? {
-        var sockets: [Int32: UInt32] = [:]
-        sockets.reserveCapacity(known?.sockets.count ?? 8)
+    /// Lists one process's descriptors: a cached socket that was in the previous dump (or, once
+    /// this scrape's dump is in, in this one) is taken as it was; anything else is read. nil
+    /// when the process vanished or cannot be read.
+    private mutating func list(_ directory: String, pid: Int32, known: Process?,
+                               reserving descriptors: Int, afterDump: Bool) -> DescriptorSockets? {
+        var sockets = DescriptorSockets(reservingCapacity: max(8, descriptors))
+        var cursor = DescriptorSockets.Cursor()
         do {
             try ProcessDirectory.forEachDescriptor(directory) { fd, readTarget in
-                if let cached = known?.sockets[fd], owners[cached]?.trusted == true {
-                    sockets[fd] = cached
+                if let known, let cached = cursor.inode(of: fd, in: known.sockets),
+                   let slot = owners.slot(of: cached), afterDump ? owners.inDump(slot: slot) : owners[slot: slot].trusted {
+                    sockets.append(fd, cached)
                     addOwner(cached, pid: pid, fd: fd, trusted: true)
                 } else if let inode = readTarget(), inode != 0 {
-                    sockets[fd] = inode
+                    sockets.append(fd, inode)
                     addOwner(inode, pid: pid, fd: fd, trusted: false)
                 }
             }
@@ -91,13 +112,15 @@ struct OwnerCache {
         } catch {
             return nil
         }
+        sockets.shrinkToFit()
         return sockets
     }
 
     private mutating func addOwner(_ inode: UInt32, pid: Int32, fd: Int32, trusted: Bool) {
         if let slot = owners.slot(of: inode) {
             if pid <= owners[slot: slot].pid {
-                owners[slot: slot] = Owner(pid: pid, fd: fd, trusted: trusted, inDump: false)
+                // Whether the inode is in this dump is the socket's, whoever holds it.
+                owners[slot: slot] = Owner(pid: pid, fd: fd, trusted: trusted, inDump: owners[slot: slot].inDump)
             }
         } else {
             owners[inode] = Owner(pid: pid, fd: fd, trusted: trusted, inDump: false)
@@ -106,6 +129,7 @@ struct OwnerCache {
 
     private mutating func removeOwner(_ inode: UInt32, pid: Int32) {
         if let slot = owners.slot(of: inode), owners[slot: slot].pid == pid {
+            if owners[slot: slot].trusted { disowned.insert(inode) }
             owners[inode] = nil
         }
     }
@@ -114,7 +138,7 @@ struct OwnerCache {
     mutating func resolve(_ inodes: [UInt32], into result: inout [Int32]) {
         for (position, inode) in inodes.enumerated() where inode != 0 && result[position] < 0 {
             guard let slot = owners.slot(of: inode) else { continue }
-            owners[slot: slot].inDump = true
+            owners.markInDump(slot: slot)
             result[position] = owners[slot: slot].pid
         }
     }
@@ -137,42 +161,67 @@ struct OwnerCache {
             guard target != inode else { continue }
             changed = true
             owners[inode] = nil
-            processes[owner.pid]?.sockets[owner.fd] = target == 0 ? nil : target
+            processes[owner.pid]?.sockets.set(owner.fd, target == 0 ? nil : target)
             if target != 0 { addOwner(target, pid: owner.pid, fd: owner.fd, trusted: false) }
         }
         return changed
     }
 
-    /// The uids of sockets that have an inode but no owner and had one (or did not exist) last
-    /// scrape: a process that was not listed may have opened them on a new descriptor.
-    func newlyUnownedUIDs(_ inodes: [UInt32], _ uids: [UInt32], _ resolved: [Int32]) -> Set<UInt32> {
-        var found: Set<UInt32> = []
+    /// The uids and inodes of the unowned sockets that were in the previous dump too, and had an owner
+    /// then or were born just before it: their owner must be found now, and may be a
+    /// process that was not listed.
+    func lostOwners(_ inodes: [UInt32], _ uids: [UInt32], _ resolved: [Int32]) -> (uids: Set<UInt32>, inodes: Set<UInt32>) {
+        var lost: (uids: Set<UInt32>, inodes: Set<UInt32>) = ([], [])
         for (position, inode) in inodes.enumerated()
-        where inode != 0 && resolved[position] < 0 && !unowned.contains(inode) {
-            found.insert(uids[position])
+        where inode != 0 && resolved[position] < 0 && (pending.contains(inode) || disowned.contains(inode)) {
+            lost.uids.insert(uids[position])
+            lost.inodes.insert(inode)
         }
-        return found
+        return lost
     }
 
-    /// Lists the processes that were not listed this scan and run as one of `uids`.
-    mutating func relistReused(procfs: String, uids: Set<UInt32>) {
+    /// Lists the processes that were not listed this scan and run as one of `uids`, most
+    /// recently listed first, until every inode of `wanted` has an owner: under churn the lost
+    /// sockets are a busy process's, found in the first few, and the big quiet fd tables are
+    /// not read. A cached socket still in the dump is taken as it was.
+    mutating func relistReused(procfs: String, uids: Set<UInt32>, wanted: Set<UInt32>) {
+        var wanted = wanted
         let candidates = processes.filter { $0.value.reused && uids.contains($0.value.uid) }
-        for (pid, process) in candidates {
-            for inode in process.sockets.values { removeOwner(inode, pid: pid) }
-            if let sockets = list(procfs + "/" + String(pid) + "/fd", pid: pid, known: nil) {
+            .sorted { $0.value.listedAt > $1.value.listedAt }
+        for (pid, process) in candidates where !wanted.isEmpty {
+            let sockets = list(procfs + "/" + String(pid) + "/fd", pid: pid, known: process,
+                               reserving: process.descriptorCount, afterDump: true)
+            process.sockets.forEachMissing(from: sockets) { _, inode in removeOwner(inode, pid: pid) }
+            if let sockets {
+                sockets.forEach { _, inode in wanted.remove(inode) }
                 processes[pid]?.sockets = sockets
                 processes[pid]?.reused = false
+                processes[pid]?.listedAt = scans
             } else {
                 processes[pid] = nil
             }
         }
     }
 
-    mutating func rememberUnowned(_ inodes: [UInt32], _ resolved: [Int32]) {
-        unowned = []
+    /// Sorts the sockets still without an owner: those looked for everywhere (in the previous
+    /// dump, or lost their owner) stay unowned; those born since the previous scrape are marked
+    /// `SocketAttribution.pendingOwner` in `resolved` and looked for at the next scrape. On the
+    /// first scrape every process was listed: what has no owner is answered unowned, as
+    /// `netstat -p` would, and still looked for once more at the next scrape.
+    mutating func rememberUnowned(_ inodes: [UInt32], _ resolved: inout [Int32]) {
+        var searched: Set<UInt32> = []
+        var born: Set<UInt32> = []
         for (position, inode) in inodes.enumerated() where inode != 0 && resolved[position] < 0 {
-            unowned.insert(inode)
+            if unowned.contains(inode) || pending.contains(inode) || disowned.contains(inode) {
+                searched.insert(inode)
+            } else {
+                born.insert(inode)
+                if afterFirstDump { resolved[position] = SocketAttribution.pendingOwner }
+            }
         }
+        unowned = searched
+        pending = born
+        afterFirstDump = true
     }
 
     /// comm of every process scanned (owners are among them).

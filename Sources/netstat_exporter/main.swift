@@ -19,6 +19,7 @@ var unblocked = sigset_t()
 sigemptyset(&unblocked)
 sigprocmask(SIG_SETMASK, &unblocked, nil)
 HTTPServer.useOneMallocArena()
+HTTPServer.returnLargeAllocationsWhenFreed()
 
 let outcome: FlagParser.Outcome
 do {

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Churn benchmark (issue 10): the warm scrape next to the bare netlink dump (floor.c) on a
+# standing farm (../shared/tools/sockfarm.py), first quiet, then while bench/churn.py opens and
+# closes connections between its workers for the whole measurement.
+#
+#   bash bench/churn.sh                          # 100k sockets in 10 processes, 4 churners
+#   NETNS_ALL=1 bash bench/churn.sh --no-build   # the same with --netns.all (churners in a second namespace)
+#   SOCKETS=1000000 WORKERS=100 CHURN=0 bash bench/churn.sh --no-build   # the 1M case, quiet only
+#   PERF=1 bash bench/churn.sh --no-build        # also: perf profile of the warm churn scrapes
+#   EXPORTER=/tmp/old/netstat_exporter bash bench/churn.sh --no-build   # another build, for before/after
+#
+# Floor and scrape alternate REPS times (default 15) so both see the same load; the table gives
+# medians in ms. The floor is timed inside floor.c (the dump alone, no exec); the scrape is
+# curl's time_total (request, dump, owners, encode, transfer). With NETNS_ALL=1 the churners run
+# in a second namespace the exporter reads through --netns.all, and the floor is the sum of
+# floor.c in both. Needs root, python3, curl, gcc, awk; perf for PERF=1. Not part of `make test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/opt/swift/usr/bin:$PATH"
+
+REPS=${REPS:-15}
+SOCKETS=${SOCKETS:-100000}
+WORKERS=${WORKERS:-10}
+CHURN=${CHURN:-1}                 # 0: quiet figures only
+CHURNERS=${CHURNERS:-4}
+RATE=${RATE:-750}                 # connections opened per second per churner (the log says what was reached)
+WINDOW=${WINDOW:-3000}            # connections each churner keeps open
+NETNS_ALL=${NETNS_ALL:-0}
+PERF=${PERF:-0}
+OUT=bench/out
+mkdir -p "$OUT"
+
+if [[ "${1:-}" != "--no-build" ]]; then
+    swift build -c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs >&2
+fi
+EXPORTER=${EXPORTER:-$(pwd)/.build/release/netstat_exporter}   # another build to compare with
+gcc -O2 -Wall -o "$OUT/floor" bench/floor.c
+FARM=$(cd .. && pwd)/shared/tools/sockfarm.py
+
+NS=churnb$$
+CNS=$NS   # where the churners run
+[[ "$NETNS_ALL" == 1 ]] && CNS=${NS}c
+cleanup() {
+    for ns in "$NS" "$CNS"; do
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+        ip netns delete "$ns" 2>/dev/null || true
+    done
+}
+trap cleanup EXIT
+
+for ns in "$NS" "$CNS"; do
+    ip netns list | grep -qw "$ns" && continue
+    ip netns add "$ns"
+    ip netns exec "$ns" ip link set lo up
+    # Clients take ports from 30000 up; the farm listens on 20000+, the churners on 19000+.
+    ip netns exec "$ns" sysctl -qw net.ipv4.ip_local_port_range="30000 65000"
+done
+
+ip netns exec "$NS" python3 "$FARM" --workers "$WORKERS" --established $((SOCKETS * 45 / 100)) \
+    --close-wait $((SOCKETS * 5 / 100)) --port 20000 --hold 7200 >"$OUT/farm.log" 2>&1 &
+disown $!
+for _ in $(seq 3000); do grep -q ready "$OUT/farm.log" && break; sleep 0.2; done
+grep -q ready "$OUT/farm.log" || { echo "sockfarm did not start: $(cat "$OUT/farm.log")" >&2; exit 1; }
+
+FLAGS=(--web.listen-address=127.0.0.1:10043)
+[[ "$NETNS_ALL" == 1 ]] && FLAGS+=(--netns.all "--netns.include=$CNS")
+ip netns exec "$NS" "$EXPORTER" "${FLAGS[@]}" >"$OUT/exporter.log" 2>&1 &
+EXPORTER_PID=$!
+disown "$EXPORTER_PID"
+sleep 1
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+IDLE_RSS=$(rss_kb "$EXPORTER_PID")
+scrape_ms() { ip netns exec "$NS" curl -sf -o "$OUT/metrics.txt" -w '%{time_total}' http://127.0.0.1:10043/metrics | awk '{printf "%.1f", $1 * 1000}'; }
+floor_ms() {
+    local total=0 ns
+    for ns in $(printf '%s\n' "$NS" "$CNS" | sort -u); do
+        total=$(awk -v a="$total" -v b="$(ip netns exec "$ns" "$OUT/floor" | awk '/^took_ms/ {print $2}')" 'BEGIN {print a + b}')
+    done
+    echo "$total"
+}
+median() { sort -g | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.1f", m}'; }
+# Sockets the last scrape counted as owned by a process born since the previous scrape.
+pending() { awk '/^netstat_tcp_connections\{.*process="pending"/ {n += $2} END {print n + 0}' "$OUT/metrics.txt"; }
+
+# Alternates floor and warm scrape REPS times; prints "floor warm ratio maxPending".
+measure() {
+    local floors=() warms=() most=0 i
+    for ((i = 0; i < REPS; i++)); do
+        floors+=("$(floor_ms)")
+        warms+=("$(scrape_ms)")
+        local p; p=$(pending); ((p > most)) && most=$p
+    done
+    local f w
+    f=$(printf '%s\n' "${floors[@]}" | median)
+    w=$(printf '%s\n' "${warms[@]}" | median)
+    echo "$f $w $(awk -v a="$w" -v b="$f" 'BEGIN {printf "%.2f", a / b}') $most"
+}
+
+COLD=$(scrape_ms)
+COUNTED=$(ip netns exec "$NS" "$OUT/floor" | awk '/^total/ {print $2}')
+read -r QF QW QR QP <<<"$(measure)"
+printf 'load %s | %s sockets in %s farm processes, netns.all=%s, idle RSS %s KB, cold %s ms\n' \
+    "$(cut -d' ' -f1-3 /proc/loadavg)" "$COUNTED" "$WORKERS" "$NETNS_ALL" "$IDLE_RSS" "$COLD"
+printf '%-7s %9s %9s %7s %8s %12s\n' case floor warm ratio pending "rate/s"
+printf '%-7s %9s %9s %7s %8s %12s\n' quiet "$QF" "$QW" "$QR" "$QP" -
+
+if [[ "$CHURN" == 1 ]]; then
+    ip netns exec "$CNS" python3 bench/churn.py --workers "$CHURNERS" --rate "$RATE" --window "$WINDOW" \
+        --port 19000 --hold 7200 >"$OUT/churn.log" 2>&1 &
+    disown $!
+    for _ in $(seq 600); do grep -q ready "$OUT/churn.log" && break; sleep 0.2; done
+    grep -q ready "$OUT/churn.log" || { echo "churn.py did not start: $(cat "$OUT/churn.log")" >&2; exit 1; }
+    sleep 2
+    for _ in 1 2 3; do scrape_ms >/dev/null; done   # the cache meets the churn
+    if [[ "$PERF" == 1 ]]; then
+        perf record -q -g -o "$OUT/perf.data" -p "$EXPORTER_PID" >/dev/null 2>&1 &
+        PERF_PID=$!
+        sleep 0.5
+    fi
+    BEFORE=$(grep opened "$OUT/churn.log" | tail -1)
+    read -r CF CW CR CP <<<"$(measure)"
+    AFTER=$(grep opened "$OUT/churn.log" | tail -1)
+    if [[ "$PERF" == 1 ]]; then kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true; fi
+    RATE_SEEN=$(awk -v b="$BEFORE" -v a="$AFTER" 'BEGIN {split(b, x, " "); split(a, y, " "); printf "%.0f", (y[2] - x[2]) / (y[3] - x[3])}')
+    printf '%-7s %9s %9s %7s %8s %12s\n' churn "$CF" "$CW" "$CR" "$CP" "$RATE_SEEN"
+fi
+printf 'RSS after scrapes %s KB; load %s\n' "$(rss_kb "$EXPORTER_PID")" "$(cut -d' ' -f1-3 /proc/loadavg)"
+[[ "$PERF" == 1 ]] && echo "profile: perf report -i $OUT/perf.data --no-children --sort sym"
+exit 0
