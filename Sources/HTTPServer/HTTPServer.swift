@@ -34,7 +34,10 @@ public final class HTTPServer: Sendable {
                             workers: WorkerPool, tls: TLSSettings? = nil, log: @escaping ErrorLog = { _, _ in },
                             handler: @escaping Handler) throws(HTTPServerError) {
         var error: Int32 = 0
-        let fd = netstat_listen_socket(address.host, String(address.port), 128, &error)
+        // A burst of connections (a slowloris opening a thousand) must not fill the accept queue
+        // before the polling thread drains it: a dropped SYN costs a scraper a one-second
+        // retransmit. The kernel caps the backlog at net.core.somaxconn, as Go's listeners do.
+        let fd = netstat_listen_socket(address.host, String(address.port), 4096, &error)
         guard fd >= 0 else {
             let reason = error < 0 ? String(cString: gai_strerror(error)) : String(cString: strerror(error))
             throw .listenFailed(address: address.description, reason: reason)
