@@ -2,52 +2,24 @@
 // one netlink sock_diag dump of every IPv4 and IPv6 TCP socket, counted by state, nothing else.
 // Built and run by bench/sockets.sh and bench/churn.sh; prints "total <n>", one line per
 // non-empty state, and "took_ms <t>": the dump's own wall time, without starting the program.
-#include <linux/inet_diag.h>
-#include <linux/netlink.h>
-#include <linux/sock_diag.h>
-#include <netinet/in.h>
 #include <stdio.h>
-#include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "floor_dump.h"
+
 static unsigned long counts[16];
 
-static int dump(int fd, int family) {
-    struct {
-        struct nlmsghdr header;
-        struct inet_diag_req_v2 request;
-    } message;
-    memset(&message, 0, sizeof message);
-    message.header.nlmsg_len = sizeof message;
-    message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-    message.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    message.request.sdiag_family = family;
-    message.request.sdiag_protocol = IPPROTO_TCP;
-    message.request.idiag_states = 0x1ffe;
-    struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-    if (sendto(fd, &message, sizeof message, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) return -1;
-
-    static char buffer[32768] __attribute__((aligned(8)));
-    for (;;) {
-        ssize_t got = recv(fd, buffer, sizeof buffer, 0);
-        if (got <= 0) return -1;
-        for (struct nlmsghdr *header = (struct nlmsghdr *)buffer; NLMSG_OK(header, got);
-             header = NLMSG_NEXT(header, got)) {
-            if (header->nlmsg_type == NLMSG_DONE) return 0;
-            if (header->nlmsg_type == NLMSG_ERROR) return -1;
-            struct inet_diag_msg *diag = NLMSG_DATA(header);
-            counts[diag->idiag_state & 15]++;
-        }
-    }
+static void count_state(const struct inet_diag_msg *diag) {
+    counts[diag->idiag_state & 15]++;
 }
 
 int main(void) {
     struct timespec start, end;
     clock_gettime(CLOCK_MONOTONIC, &start);
     int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-    if (fd < 0 || dump(fd, AF_INET) < 0 || dump(fd, AF_INET6) < 0) {
+    if (fd < 0 || floor_dump(fd, AF_INET, IPPROTO_TCP, count_state) < 0 ||
+        floor_dump(fd, AF_INET6, IPPROTO_TCP, count_state) < 0) {
         perror("sock_diag");
         return 1;
     }

@@ -5,43 +5,17 @@
 // counting sockets and bytes but parsing nothing. Built and run by bench/namespaces.sh.
 #define _GNU_SOURCE
 #include <fcntl.h>
-#include <linux/inet_diag.h>
-#include <linux/netlink.h>
-#include <linux/sock_diag.h>
-#include <netinet/in.h>
 #include <sched.h>
 #include <stdio.h>
-#include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-static unsigned long sockets, bytes;
-static char buffer[32768] __attribute__((aligned(8)));
+#include "floor_dump.h"
 
-static int dump(int fd, int family, int protocol) {
-    struct {
-        struct nlmsghdr header;
-        struct inet_diag_req_v2 request;
-    } message;
-    memset(&message, 0, sizeof message);
-    message.header.nlmsg_len = sizeof message;
-    message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-    message.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    message.request.sdiag_family = family;
-    message.request.sdiag_protocol = protocol;
-    message.request.idiag_states = 0x1ffe;
-    struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-    if (sendto(fd, &message, sizeof message, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) return -1;
-    for (;;) {
-        ssize_t got = recv(fd, buffer, sizeof buffer, 0);
-        if (got <= 0) return -1;
-        for (struct nlmsghdr *header = (struct nlmsghdr *)buffer; NLMSG_OK(header, got);
-             header = NLMSG_NEXT(header, got)) {
-            if (header->nlmsg_type == NLMSG_DONE) return 0;
-            if (header->nlmsg_type == NLMSG_ERROR) return -1;
-            sockets++;
-        }
-    }
+static unsigned long sockets, bytes;
+
+static void count_socket(const struct inet_diag_msg *diag) {
+    (void)diag;
+    sockets++;
 }
 
 static void slurp(const char *name) {
@@ -50,7 +24,7 @@ static void slurp(const char *name) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return;
     ssize_t got;
-    while ((got = read(fd, buffer, sizeof buffer)) > 0) bytes += (unsigned long)got;
+    while ((got = read(fd, floor_buffer, sizeof floor_buffer)) > 0) bytes += (unsigned long)got;
     close(fd);
 }
 
@@ -64,8 +38,10 @@ int main(int argc, char **argv) {
         }
         close(ns);
         int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-        if (fd < 0 || dump(fd, AF_INET, IPPROTO_TCP) < 0 || dump(fd, AF_INET6, IPPROTO_TCP) < 0 ||
-            dump(fd, AF_INET, IPPROTO_UDP) < 0 || dump(fd, AF_INET6, IPPROTO_UDP) < 0) {
+        if (fd < 0 || floor_dump(fd, AF_INET, IPPROTO_TCP, count_socket) < 0 ||
+            floor_dump(fd, AF_INET6, IPPROTO_TCP, count_socket) < 0 ||
+            floor_dump(fd, AF_INET, IPPROTO_UDP, count_socket) < 0 ||
+            floor_dump(fd, AF_INET6, IPPROTO_UDP, count_socket) < 0) {
             perror("sock_diag");
             return 1;
         }

@@ -180,7 +180,7 @@ public final class OtherNamespaces: Sendable {
         }
         if !folded.isEmpty {
             var other = MetricSet()
-            for namespace in folded { other.mergeSumming(namespace.metrics.relabelled("netns", to: "other")) }
+            for namespace in folded { other.mergeSumming(namespace.metrics.relabelled(Self.folding)) }
             metrics.merge(other)
         }
         metrics.gauge("netstat_netns_discovered",
@@ -196,6 +196,12 @@ public final class OtherNamespaces: Sendable {
                             labels: [Label("reason", failure.rawValue)], .unsigned(counts[failure] ?? 0))
         }
     }
+
+    /// How a namespace beyond `--netns.max` is relabelled before it is summed: its name, and the
+    /// labels that name processes, ports, addresses and peers, become "other", so the `other` set
+    /// has the shape of one namespace however many are folded into it.
+    static let folding = ["netns": "other", "process": "other", "port": "other", "address": "other",
+                          "peer": "other", "user": "other"]
 
     /// TCP, UDP and unix sockets: what `--netns.max` ranks namespaces by.
     static func socketCount(_ metrics: MetricSet) -> Double {

@@ -74,15 +74,16 @@ public struct MetricSet: Sendable {
         }
     }
 
-    /// The same series with every label named `name` set to `value` (where a series has it).
-    public func relabelled(_ name: String, to value: String) -> MetricSet {
-        var copy = MetricSet(commonLabels: commonLabels.map { $0.name == name ? Label(name, value) : $0 })
+    /// The same series with the labels named in `values` set to those values (where a series has them).
+    public func relabelled(_ values: [String: String]) -> MetricSet {
+        var copy = MetricSet(commonLabels: commonLabels.map { Label($0.name, values[$0.name] ?? $0.value) })
         for (familyName, family) in families {
             var renamed = family
             for position in renamed.samples.indices {
-                for labelIndex in renamed.samples[position].labels.indices
-                where renamed.samples[position].labels[labelIndex].name == name {
-                    renamed.samples[position].labels[labelIndex].value = value
+                for labelIndex in renamed.samples[position].labels.indices {
+                    if let value = values[renamed.samples[position].labels[labelIndex].name] {
+                        renamed.samples[position].labels[labelIndex].value = value
+                    }
                 }
             }
             copy.families[familyName] = renamed

@@ -181,6 +181,12 @@ import TestSupport
             let listeners = "netstat_tcp_sockets{family=\"ipv4\",state=\"listen\",netns=\"other\"}"
             #expect(scrape[listeners] == Double(Self.populations[1].workers))
             #expect(scrape.matching("netstat_tcp_sockets", ["netns=\"\(lab.others[0].namespace)\""]).isEmpty)
+            // Folded namespaces keep no process, port or address of their own: the `other` set has
+            // the shape of one namespace however many are in it.
+            #expect(scrape["netstat_tcp_listener_info{address=\"other\",port=\"other\",process=\"other\",netns=\"other\"}"]
+                    == Double(Self.populations[1].workers))
+            let folded = scrape.series.keys.filter { $0.contains("netns=\"other\"") }
+            #expect(!folded.contains { $0.contains("process=\"farm") || $0.contains("port=\"2") }, "\(folded)")
         }
     }
 
