@@ -44,6 +44,9 @@ public struct NetworkNamespace: Sendable {
 
     public var isOwn: Bool { reader == .own }
 
+    /// Whether its procfs is the host's live /proc (not a fixture tree).
+    public var isLiveProc: Bool { ProcPaths(procfs: procfs).isLiveProc }
+
     /// `net("tcp")` → "/proc/net/tcp", "/proc/thread-self/net/tcp" or "/proc/1234/net/tcp".
     public func net(_ file: String) -> String { netDirectory + "/" + file }
 

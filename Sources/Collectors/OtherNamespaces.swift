@@ -51,7 +51,7 @@ public final class OtherNamespaces: Sendable {
         self.procfs = procfs
         ownInode = NetworkNamespaceDirectory.ownInode(procfs: procfs)
         // Another namespace's /proc/thread-self/net only exists on the live procfs.
-        let live = procfs == "/proc"
+        let live = ProcPaths(procfs: procfs).isLiveProc
         switch options.reader {
         case .proc: mayEnter = false
         case .setns: mayEnter = live
@@ -71,7 +71,7 @@ public final class OtherNamespaces: Sendable {
         var taken: Set<String> = ["other"]
         var candidates: [Candidate] = []
         // The bind mounts are the live host's: a fixture procfs (tests) has none.
-        let mounts = procfs == "/proc" ? NetworkNamespaceDirectory.defaultMountDirectories : []
+        let mounts = ProcPaths(procfs: procfs).isLiveProc ? NetworkNamespaceDirectory.defaultMountDirectories : []
         for found in NetworkNamespaceDirectory.discover(procfs: procfs, own: ownInode, mountDirectories: mounts) {
             // The cgroup file is read only when the label needs it or the namespace is kept.
             var cgroup: CgroupPath?

@@ -33,7 +33,7 @@ struct SocketTables {
         // A namespace read through another process's /proc/<pid>/net has no netlink socket of
         // its own: the exporter's would dump the wrong namespace.
         guard namespace.netlinkReachable else { return }
-        let live = namespace.reader != .own || namespace.procfs == "/proc"
+        let live = namespace.reader != .own || namespace.isLiveProc
         guard source == .netlink || (source == .auto && live) else { return }
         do {
             session = try SockDiagSession(faults: fallbacks.faults)
