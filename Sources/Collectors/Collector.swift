@@ -35,10 +35,15 @@ extension Collector {
 
     /// A scrape of the exporter's own namespace alone.
     public func collect(into metrics: inout MetricSet, report: inout CollectorReport) {
-        let own = NetworkNamespace.own(paths)
+        collectAlone(.own(paths), into: &metrics, report: &report)
+    }
+
+    /// One whole pass over `namespace` only: collected and finished.
+    public func collectAlone(_ namespace: NetworkNamespace, into metrics: inout MetricSet,
+                             report: inout CollectorReport) {
         let pass = startPass()
-        pass.collect(own, into: &metrics, report: &report)
-        if let finished = pass.finish()[own.inode] { metrics.merge(finished) }
+        pass.collect(namespace, into: &metrics, report: &report)
+        if let finished = pass.finish()[namespace.inode] { metrics.merge(finished) }
     }
 }
 

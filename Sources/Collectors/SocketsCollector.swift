@@ -35,9 +35,7 @@ public struct SocketsCollector: Collector {
     public func startPass() -> any CollectorPass { SocketsPass(self) }
 
     public func collect(_ namespace: NetworkNamespace, into metrics: inout MetricSet, report: inout CollectorReport) {
-        let pass = SocketsPass(self)
-        pass.collect(namespace, into: &metrics, report: &report)
-        if let finished = pass.finish()[namespace.inode] { metrics.merge(finished) }
+        collectAlone(namespace, into: &metrics, report: &report)
     }
 
     /// Reads one namespace's sockets: writes the counts and queues by state, UDP and unix, and
