@@ -61,6 +61,22 @@ long csockdiag_receive(int fd, void *buffer, size_t capacity) {
     return got < 0 ? -errno : (long)got;
 }
 
+int csockdiag_ends_dump(const void *buffer, size_t length, uint32_t sequence) {
+    const struct nlmsghdr *header = buffer;
+    int remaining = (int)length;
+    for (; NLMSG_OK(header, remaining); header = NLMSG_NEXT(header, remaining)) {
+        if (header->nlmsg_seq != sequence) continue;
+        if (header->nlmsg_type == NLMSG_DONE) return 1;
+        if (header->nlmsg_type != NLMSG_ERROR) continue;
+        // An error of 0 is an acknowledgement; a message too short to say is a failure.
+        if (header->nlmsg_len < NLMSG_LENGTH(sizeof(int))) return 1;
+        int error;
+        memcpy(&error, NLMSG_DATA(header), sizeof error);
+        if (error != 0) return 1;
+    }
+    return 0;
+}
+
 // The drop counter in an INET_DIAG_SKMEMINFO attribute, when the message carries one.
 static int find_drops(const struct nlmsghdr *header, const struct inet_diag_msg *diag, uint32_t *drops) {
     const struct rtattr *attribute = (const struct rtattr *)(diag + 1);

@@ -15,15 +15,30 @@ public final class BackgroundThread<Result>: @unchecked Sendable {
 
     public init(_ work: @escaping () -> Result) {
         self.work = work
+        // No thread to be had: run the work here instead of failing the scrape.
+        if !start() { result = work() }
+    }
+
+    private init(unstarted work: @escaping () -> Result) {
+        self.work = work
+    }
+
+    /// Starts `work` on a new thread; nil when the system has no thread to give, for work that
+    /// cannot simply run on the caller's thread instead (it waits for the caller).
+    public static func startIfAvailable(_ work: @escaping () -> Result) -> BackgroundThread? {
+        let thread = BackgroundThread(unstarted: work)
+        return thread.start() ? thread : nil
+    }
+
+    private func start() -> Bool {
         let box = Unmanaged.passRetained(ThreadEntry { [self] in self.result = self.work() })
         var handle = pthread_t()
-        if pthread_create(&handle, nil, threadMain, box.toOpaque()) == 0 {
-            thread = handle
-        } else {
-            // No thread to be had: run the work here instead of failing the scrape.
+        guard pthread_create(&handle, nil, threadMain, box.toOpaque()) == 0 else {
             box.release()
-            result = work()
+            return false
         }
+        thread = handle
+        return true
     }
 
     /// Waits for the work to end without taking its result.

@@ -8,8 +8,9 @@ import ProcNet
 
 /// One NETLINK_SOCK_DIAG socket, used for a scrape's dumps one after another, then closed.
 ///
-/// Each dump streams: a datagram is received into one reused buffer and its sockets are handed
-/// to the caller before the next is received, so memory does not grow with the socket count.
+/// Each dump streams: datagrams are received into a small ring of buffers (`DumpReceiver`, on
+/// its own thread, ahead of the caller) and their sockets handed to the caller as they come, so
+/// memory does not grow with the socket count.
 public final class SockDiagSession {
     public enum TransportProtocol: Sendable {
         case tcp, udp
@@ -29,7 +30,6 @@ public final class SockDiagSession {
     public static let bufferSize = 32 * 1024
 
     private let fd: Int32
-    private var buffer: [UInt8]
     private var sequence: UInt32 = 0
     private let faults: SockDiagFaults?
 
@@ -39,7 +39,6 @@ public final class SockDiagSession {
         let result = csockdiag_open()
         guard result >= 0 else { throw .openFailed(errno: -result) }
         fd = result
-        buffer = [UInt8](repeating: 0, count: SockDiagSession.bufferSize)
         self.faults = faults
     }
 
@@ -59,18 +58,17 @@ public final class SockDiagSession {
         guard sent == 0 else { throw .sendFailed(errno: -sent) }
 
         var visited = 0
-        let sequence = self.sequence
+        let receiver = DumpReceiver(fd: fd, sequence: sequence, faults: faults)
+        defer { receiver.finish() }
         while true {
-            let received = faults?.nextReceive().map { -Int($0) } ?? buffer.withUnsafeMutableBytes { raw in
-                csockdiag_receive(fd, raw.baseAddress, raw.count)
-            }
-            guard received >= 0 else { throw .receiveFailed(errno: Int32(-received)) }
-            guard received > 0 else { throw .truncated }
-            let outcome = buffer.withUnsafeBytes { raw in
-                SockDiagMessages.decode(raw, length: received, sequence: sequence) { socket in
-                    visited += 1
-                    body(socket)
-                }
+            guard let datagram = receiver.take() else { throw .truncated }
+            defer { receiver.giveBack() }
+            guard datagram.received >= 0 else { throw .receiveFailed(errno: Int32(-datagram.received)) }
+            guard datagram.received > 0 else { throw .truncated }
+            let outcome = SockDiagMessages.decode(datagram.bytes, length: datagram.received, sequence: sequence) {
+                socket in
+                visited += 1
+                body(socket)
             }
             switch outcome {
             case .more: continue

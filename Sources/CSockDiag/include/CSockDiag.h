@@ -57,6 +57,10 @@ long csockdiag_receive(int fd, void *buffer, size_t capacity);
 
 /// Decodes the message at `offset` of the `length` received bytes into `out`.
 /// Returns 1 when a message was decoded, 0 when no whole message starts at `offset`.
+/// 1 when the datagram holds the end of dump `sequence` (NLMSG_DONE, or NLMSG_ERROR with an
+/// errno): what a receiver that reads ahead of the decoder needs to know to stop.
+int csockdiag_ends_dump(const void *buffer, size_t length, uint32_t sequence);
+
 int csockdiag_decode(const void *buffer, size_t length, size_t offset, csockdiag_message *out);
 
 /// The kernel constants Swift cannot see through macros.
