@@ -64,7 +64,7 @@ grep -q ready "$OUT/farm.log" || { echo "sockfarm did not start: $(cat "$OUT/far
 
 FLAGS=(--web.listen-address=127.0.0.1:10043)
 [[ "$NETNS_ALL" == 1 ]] && FLAGS+=(--netns.all "--netns.include=$CNS")
-ip netns exec "$NS" "$EXPORTER" "${FLAGS[@]}" >"$OUT/exporter.log" 2>&1 &
+ip netns exec "$NS" env ${EXPORTER_ENV:-} "$EXPORTER" "${FLAGS[@]}" >"$OUT/exporter.log" 2>&1 &
 EXPORTER_PID=$!
 disown "$EXPORTER_PID"
 sleep 1

@@ -53,6 +53,62 @@ int csockdiag_request(int fd, uint8_t family, uint8_t protocol, uint32_t states,
     return sent == (ssize_t)sizeof message ? 0 : -EIO;
 }
 
+long csockdiag_lookup(int fd, uint8_t family, uint8_t protocol, const uint32_t source[4], uint16_t source_port,
+                      const uint32_t destination[4], uint16_t destination_port, uint32_t sequence) {
+    struct {
+        struct nlmsghdr header;
+        struct inet_diag_req_v2 request;
+    } message;
+    memset(&message, 0, sizeof message);
+    message.header.nlmsg_len = sizeof message;
+    message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    message.header.nlmsg_flags = NLM_F_REQUEST;
+    message.header.nlmsg_seq = sequence;
+    message.request.sdiag_family = family;
+    message.request.sdiag_protocol = protocol;
+    message.request.idiag_states = ~0u;
+    // UDP looks a socket up as a datagram would find it: "src" is the remote end there
+    // (net/ipv4/udp_diag.c: "src and dst are swapped for historical reasons"); TCP takes them
+    // as a dump reports them.
+    int swap = protocol == IPPROTO_UDP;
+    message.request.id.idiag_sport = htons(swap ? destination_port : source_port);
+    message.request.id.idiag_dport = htons(swap ? source_port : destination_port);
+    memcpy(message.request.id.idiag_src, swap ? destination : source, sizeof message.request.id.idiag_src);
+    memcpy(message.request.id.idiag_dst, swap ? source : destination, sizeof message.request.id.idiag_dst);
+    message.request.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+    message.request.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+
+    struct sockaddr_nl kernel;
+    memset(&kernel, 0, sizeof kernel);
+    kernel.nl_family = AF_NETLINK;
+    ssize_t sent;
+    do {
+        sent = sendto(fd, &message, sizeof message, 0, (struct sockaddr *)&kernel, sizeof kernel);
+    } while (sent < 0 && errno == EINTR);
+    if (sent < 0) return -errno;
+
+    // One answer: the socket's message, or an error (ENOENT when nothing has that address pair).
+    char reply[8192] __attribute__((aligned(8)));
+    for (;;) {
+        long got = csockdiag_receive(fd, reply, sizeof reply);
+        if (got <= 0) return got < 0 ? got : -EIO;
+        const struct nlmsghdr *header = (const struct nlmsghdr *)reply;
+        int remaining = (int)got;
+        for (; NLMSG_OK(header, remaining); header = NLMSG_NEXT(header, remaining)) {
+            if (header->nlmsg_seq != sequence) continue;
+            if (header->nlmsg_type == NLMSG_ERROR) {
+                int error = EIO;
+                if (header->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) memcpy(&error, NLMSG_DATA(header), sizeof error);
+                return error < 0 ? error : -error;
+            }
+            if (header->nlmsg_type != SOCK_DIAG_BY_FAMILY) continue;
+            if (header->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) return -EBADMSG;
+            const struct inet_diag_msg *diag = NLMSG_DATA(header);
+            return (long)diag->idiag_inode;
+        }
+    }
+}
+
 long csockdiag_receive(int fd, void *buffer, size_t capacity) {
     ssize_t got;
     do {

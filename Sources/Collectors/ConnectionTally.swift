@@ -1,4 +1,5 @@
 import ProcNet
+import SockDiag
 
 /// Gathers one scrape's TCP connections, listeners and UDP listeners while they are dumped,
 /// in compact form: a connection becomes its socket inode and the index of its label key
@@ -55,18 +56,31 @@ struct ConnectionTally {
     private(set) var udpListeners: [Listener] = []
     /// Sockets per remote peer, for the top-peers list.
     private(set) var topPeers: TopPeers
+    /// The inodes to keep endpoints for (`SocketOwnerScan.watched`), and those kept: what an
+    /// exact lookup needs to ask whether the socket is still open.
+    let watch: InodeSet
+    private(set) var watched: [UInt32: (socket: InetSocket, proto: SockDiagSession.TransportProtocol)] = [:]
 
-    init(ports: PortBucketing, peerScope: PeerScope, withUser: Bool, topPeers: TopPeerOptions = TopPeerOptions(count: 0)) {
+    init(ports: PortBucketing, peerScope: PeerScope, withUser: Bool, topPeers: TopPeerOptions = TopPeerOptions(count: 0),
+         watch: InodeSet = InodeSet()) {
         self.ports = ports
         self.peerScope = peerScope
         self.withUser = withUser
         self.topPeers = TopPeers(options: topPeers)
+        self.watch = watch
+    }
+
+    @inline(__always)
+    private mutating func keepIfWatched(_ socket: InetSocket, _ proto: SockDiagSession.TransportProtocol) {
+        let inode = UInt32(truncatingIfNeeded: socket.inode)
+        if !watch.isEmpty, watch.contains(inode) { watched[inode] = (socket, proto) }
     }
 
     /// Every listener must be added before the first connection: direction depends on them.
     /// `backlogKnown`: the source is netlink, whose Send-Q of a listener is its backlog.
     mutating func addListener(_ socket: InetSocket, backlogKnown: Bool) {
         listeningPorts.insert(socket.localPort)
+        keepIfWatched(socket, .tcp)
         tcpListeners.append(Listener(address: socket.localAddress, port: socket.localPort,
                                      receiveQueue: socket.receiveQueue,
                                      backlog: backlogKnown ? socket.sendQueue : nil,
@@ -84,6 +98,7 @@ struct ConnectionTally {
         if slot == next { keys.append(key) }
         inodes.append(UInt32(truncatingIfNeeded: socket.inode))
         uids.append(socket.uid)
+        keepIfWatched(socket, .tcp)
         connections.append(Queues(slot: slot, receive: UInt32(clamping: socket.receiveQueue),
                                   send: UInt32(clamping: socket.sendQueue)))
         topPeers.add(remote: socket.remoteAddress, state: state)
@@ -92,6 +107,7 @@ struct ConnectionTally {
     /// A UDP socket is a listener when it is bound to a port and has no remote peer.
     mutating func addUDP(_ socket: InetSocket) {
         guard socket.localPort != 0, socket.remotePort == 0 else { return }
+        keepIfWatched(socket, .udp)
         udpListeners.append(Listener(address: socket.localAddress, port: socket.localPort,
                                      receiveQueue: socket.receiveQueue, backlog: nil, uid: socket.uid,
                                      inode: UInt32(truncatingIfNeeded: socket.inode)))

@@ -14,7 +14,8 @@ enum SocketSource: String, Sendable, CaseIterable {
 /// One scrape's view of one namespace's inet tables.
 struct SocketTables {
     private let namespace: NetworkNamespace
-    private var session: SockDiagSession?
+    /// nil when /proc serves the tables.
+    private(set) var session: SockDiagSession?
     private let mayFallBack: Bool
     private let fallbacks: NetlinkFallbacks
     /// The /proc/net/tcp* bytes, read once and parsed twice (listeners, then the rest); nil

@@ -1,5 +1,6 @@
 import Exposition
 import ProcNet
+import SockDiag
 
 /// TCP, UDP and unix socket counts and queues (netstat -an), and who owns them (netstat -anp).
 ///
@@ -39,15 +40,16 @@ public struct SocketsCollector: Collector {
     }
 
     /// Reads one namespace's sockets: writes the counts and queues by state, UDP and unix, and
-    /// returns the tally whose owners are looked up once every namespace has been read.
-    func read(_ namespace: NetworkNamespace, into metrics: inout MetricSet,
-              report: inout CollectorReport) -> ConnectionTally {
+    /// returns the tally whose owners are looked up once every namespace has been read, with
+    /// the namespace's netlink session (nil when /proc served) for the lookups that need it.
+    func read(_ namespace: NetworkNamespace, watching watch: InodeSet = InodeSet(), into metrics: inout MetricSet,
+              report: inout CollectorReport) -> (tally: ConnectionTally, session: SockDiagSession?) {
         var tables = SocketTables(source: options.source, namespace: namespace, fallbacks: netlinkFallbacks,
                                   report: &report)
         let ports = PortBucketing(ephemeralStart: AttributionOptions.ephemeralStart(procfs: namespace.procfs),
                                   wellKnown: options.wellKnownPorts)
         var tally = ConnectionTally(ports: ports, peerScope: options.peerScope, withUser: options.withUser,
-                                    topPeers: options.topPeers)
+                                    topPeers: options.topPeers, watch: watch)
         var states = [SocketFamily: TCPStateTally]()
         for family in SocketFamily.allCases {
             tables.visitTCP(family, listening: true, report: &report) { socket, fromNetlink in
@@ -69,7 +71,7 @@ public struct SocketsCollector: Collector {
         collectUnix(namespace, into: &metrics, report: &report)
         // One counter for the collector, over every namespace it reads, in the own namespace's series.
         if namespace.isOwn { netlinkFallbacks.write(into: &metrics) }
-        return tally
+        return (tally, tables.session)
     }
 
     func collectUDP(_ family: SocketFamily, tables: inout SocketTables, tally: inout ConnectionTally,

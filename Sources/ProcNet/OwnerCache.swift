@@ -146,34 +146,50 @@ struct OwnerCache {
     /// Reads again the descriptors whose cached socket has left the dump: the number may have
     /// been reused for a socket that is in it. Returns whether any descriptor changed.
     mutating func refreshDeparted(procfs: String) -> Bool {
-        var departed: [(inode: UInt32, owner: Owner)] = []
+        // Under churn these are thousands, mostly of a few busy processes: one directory open
+        // per process, then a readlinkat per descriptor.
+        var departed: [Int32: [(fd: Int32, inode: UInt32)]] = [:]
         owners.forEach { inode, owner in
-            if owner.trusted && !owner.inDump { departed.append((inode, owner)) }
+            if owner.trusted && !owner.inDump { departed[owner.pid, default: []].append((owner.fd, inode)) }
         }
         var changed = false
-        for (inode, owner) in departed {
-            let path = procfs + "/" + String(owner.pid) + "/fd/" + String(owner.fd)
-            let target = ProcFile.readLink(path).map { link in
-                link.withUnsafeBufferPointer { bytes in
-                    bytes.withMemoryRebound(to: CChar.self) { ProcessDirectory.socketInode($0, count: $0.count) }
-                }
-            } ?? 0
-            guard target != inode else { continue }
-            changed = true
-            owners[inode] = nil
-            processes[owner.pid]?.sockets.set(owner.fd, target == 0 ? nil : target)
-            if target != 0 { addOwner(target, pid: owner.pid, fd: owner.fd, trusted: false) }
+        for (pid, descriptors) in departed {
+            let targets = ProcessDirectory.socketInodes(of: descriptors.map(\.fd),
+                                                        in: procfs + "/" + String(pid) + "/fd")
+            for ((fd, inode), target) in zip(descriptors, targets) where target != inode {
+                changed = true
+                owners[inode] = nil
+                processes[pid]?.sockets.set(fd, target == 0 ? nil : target)
+                if target != 0 { addOwner(target, pid: pid, fd: fd, trusted: false) }
+            }
         }
         return changed
     }
 
+    /// The sockets whose owner the next lookup may find missing (see `lostOwners`): those born
+    /// since the scrape before and still unowned, and those held by a process listed in the
+    /// last scan (a busy one, likely to close them while the next dump runs). The dump keeps
+    /// their endpoints, so that such a socket can be asked about instead of searched for.
+    func socketsToWatch() -> InodeSet {
+        var watched = InodeSet(minimumCapacity: pending.count)
+        for inode in pending { watched.insert(inode) }
+        for process in processes.values where !process.reused && process.listedAt == scans {
+            process.sockets.forEach { _, inode in watched.insert(inode) }
+        }
+        return watched
+    }
+
     /// The uids and inodes of the unowned sockets that were in the previous dump too, and had an owner
     /// then or were born just before it: their owner must be found now, and may be a
-    /// process that was not listed.
-    func lostOwners(_ inodes: [UInt32], _ uids: [UInt32], _ resolved: [Int32]) -> (uids: Set<UInt32>, inodes: Set<UInt32>) {
+    /// process that was not listed. The scan runs beside the dump, so most such sockets under
+    /// churn closed after the dump saw them: `stillOpen` (by position in the dump; nil when it
+    /// cannot tell) drops those, which no process can hold any more.
+    func lostOwners(_ inodes: [UInt32], _ uids: [UInt32], _ resolved: [Int32],
+                    stillOpen: (Int) -> Bool?) -> (uids: Set<UInt32>, inodes: Set<UInt32>) {
         var lost: (uids: Set<UInt32>, inodes: Set<UInt32>) = ([], [])
         for (position, inode) in inodes.enumerated()
-        where inode != 0 && resolved[position] < 0 && (pending.contains(inode) || disowned.contains(inode)) {
+        where inode != 0 && resolved[position] < 0 && (pending.contains(inode) || disowned.contains(inode))
+            && stillOpen(position) != false {
             lost.uids.insert(uids[position])
             lost.inodes.insert(inode)
         }

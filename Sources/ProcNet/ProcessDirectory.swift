@@ -73,6 +73,36 @@ enum ProcessDirectory {
         }
     }
 
+    /// The socket inode on each of `fds` in `directory` (/proc/<pid>/fd), read through one
+    /// open of the directory; 0 for a descriptor that is closed or not a socket (all 0 when the
+    /// directory cannot be opened: the process is gone).
+    static func socketInodes(of fds: [Int32], in directory: String) -> [UInt32] {
+        var inodes = [UInt32](repeating: 0, count: fds.count)
+        let dirFD = Errno.retryingOnInterrupt { open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        guard dirFD >= 0 else { return inodes }
+        defer { close(dirFD) }
+        var name = [CChar](repeating: 0, count: 16)
+        var target = [CChar](repeating: 0, count: 64)
+        for (index, fd) in fds.enumerated() where fd >= 0 {
+            // The decimal name, written backwards from the end of `name`.
+            var position = name.count - 1
+            name[position] = 0
+            var rest = UInt32(fd)
+            repeat {
+                position -= 1
+                name[position] = CChar(UInt8(ascii: "0") + UInt8(rest % 10))
+                rest /= 10
+            } while rest > 0
+            let count = name.withUnsafeBufferPointer { nameBytes in
+                target.withUnsafeMutableBufferPointer { out in
+                    readlinkat(dirFD, nameBytes.baseAddress! + position, out.baseAddress!, out.count)
+                }
+            }
+            if count > 0 { inodes[index] = target.withUnsafeBufferPointer { socketInode($0, count: count) } }
+        }
+        return inodes
+    }
+
     /// "socket:[12345]" → 12345; anything else → 0.
     static func socketInode(_ target: UnsafeBufferPointer<CChar>, count: Int) -> UInt32 {
         let prefix: StaticString = "socket:["

@@ -35,24 +35,30 @@ public final class SocketOwners: Sendable {
     public func beginScan() -> SocketOwnerScan {
         // Handed over through a box the thread empties, so the scan owns the only reference to
         // the big maps and updates them in place instead of copying them.
-        let handover = Handover(state.withLock { cache in
+        let cache = state.withLock { cache in
             defer { cache = nil }
             return cache ?? OwnerCache()
-        })
+        }
+        let watched = cache.socketsToWatch()
+        let handover = Handover(cache)
         let procfs = self.procfs
-        return SocketOwnerScan(BackgroundThread { OwnerCache.scan(procfs: procfs, previous: handover.take()) })
+        return SocketOwnerScan(BackgroundThread { OwnerCache.scan(procfs: procfs, previous: handover.take()) },
+                               watched: watched)
     }
 
     /// The owning pid of every inode in `inodes` (same order), -1 when none. `uids` are the
-    /// sockets' owners as the dump reports them, which narrows the search for new sockets.
-    public func attribute(_ inodes: [UInt32], uids: [UInt32], scan: SocketOwnerScan) -> SocketAttribution {
+    /// sockets' owners as the dump reports them, which narrows the search for new sockets;
+    /// `stillOpen` asks the kernel whether the socket at a position of the dump is still there
+    /// (nil: cannot tell), before its owner is searched for.
+    public func attribute(_ inodes: [UInt32], uids: [UInt32], scan: SocketOwnerScan,
+                          stillOpen: (Int) -> Bool? = { _ in nil }) -> SocketAttribution {
         var cache = scan.thread.join()
         var owners = [Int32](repeating: -1, count: inodes.count)
         cache.resolve(inodes, into: &owners)
         if cache.refreshDeparted(procfs: procfs) {
             cache.resolve(inodes, into: &owners)
         }
-        let lost = cache.lostOwners(inodes, uids, owners)
+        let lost = cache.lostOwners(inodes, uids, owners, stillOpen: stillOpen)
         if !lost.inodes.isEmpty {
             cache.relistReused(procfs: procfs, uids: lost.uids, wanted: lost.inodes)
             cache.resolve(inodes, into: &owners)
@@ -82,9 +88,13 @@ private final class Handover<Value>: @unchecked Sendable {
 /// A scan in progress; pass it to `SocketOwners.attribute`.
 public struct SocketOwnerScan: @unchecked Sendable {
     let thread: BackgroundThread<OwnerCache>
+    /// The inodes whose endpoints the dump should keep, to ask whether they are still open if
+    /// their owner goes missing (`OwnerCache.socketsToWatch`).
+    public let watched: InodeSet
 
-    init(_ thread: BackgroundThread<OwnerCache>) {
+    init(_ thread: BackgroundThread<OwnerCache>, watched: InodeSet) {
         self.thread = thread
+        self.watched = watched
     }
 
     /// Waits until every fd table has been read (what a socket opened after this cannot be in).

@@ -78,4 +78,37 @@ public final class SockDiagSession {
             }
         }
     }
+
+    /// Whether the kernel still holds the socket a dump reported as `socket` (same endpoints,
+    /// same inode), asked by one exact lookup rather than a dump; nil when the lookup failed
+    /// for another reason than the socket being gone.
+    public func stillOpen(_ socket: InetSocket, _ proto: TransportProtocol) -> Bool? {
+        sequence &+= 1
+        let isIPv4: Bool
+        if case .v4 = socket.localAddress { isIPv4 = true } else { isIPv4 = false }
+        var local = SockDiagSession.networkWords(socket.localAddress)
+        var remote = SockDiagSession.networkWords(socket.remoteAddress)
+        let answer = withUnsafeBytes(of: &local) { localBytes in
+            withUnsafeBytes(of: &remote) { remoteBytes in
+                csockdiag_lookup(fd, isIPv4 ? csockdiag_af_inet() : csockdiag_af_inet6(),
+                                 proto == .tcp ? csockdiag_ipproto_tcp() : csockdiag_ipproto_udp(),
+                                 localBytes.bindMemory(to: UInt32.self).baseAddress, socket.localPort,
+                                 remoteBytes.bindMemory(to: UInt32.self).baseAddress, socket.remotePort, sequence)
+            }
+        }
+        if answer >= 0 { return UInt64(answer) == socket.inode }
+        return -answer == Int(ENOENT) ? false : nil
+    }
+
+    /// An address as the kernel's four network-order words (the inverse of `SockDiagMessages.address`).
+    static func networkWords(_ address: IPAddress) -> (UInt32, UInt32, UInt32, UInt32) {
+        switch address {
+        case .v4(let value):
+            return (value.bigEndian, 0, 0, 0)
+        case .v6(let high, let low):
+            return (UInt32(truncatingIfNeeded: high >> 32).bigEndian, UInt32(truncatingIfNeeded: high).bigEndian,
+                    UInt32(truncatingIfNeeded: low >> 32).bigEndian, UInt32(truncatingIfNeeded: low).bigEndian)
+        }
+    }
 }
+

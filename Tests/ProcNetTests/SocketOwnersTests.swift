@@ -177,6 +177,32 @@ import Testing
         child.stop()
     }
 
+    /// Under churn most sockets whose owner let go of them closed after the dump saw them: the
+    /// kernel is asked first (`stillOpen`), and one it no longer has is not searched for in
+    /// every unlisted process. The sockets of a process listed in the last scan are the ones
+    /// whose endpoints the dump keeps for that question (`watched`).
+    @Test func lostSocketTheKernelNoLongerHasIsNotSearchedFor() throws {
+        let owners = SocketOwners(procfs: "/proc")
+        let child = try Child()
+        let socket = try child.readInode()
+        let holder = Int32(try child.send("fork"))
+        defer { kill(holder, SIGKILL) }
+        #expect(owner(owners, [socket]).owners == [child.pid])
+        let scan = owners.beginScan()
+        #expect(scan.watched.contains(socket), "listed in the last scan: its sockets are watched")
+        #expect(owners.attribute([socket], uids: [getuid()], scan: scan).owners == [child.pid])
+        _ = try child.send("drop")
+        var asked: [Int] = []
+        let answer = owners.attribute([socket], uids: [getuid()], scan: owners.beginScan()) { position in
+            asked.append(position)
+            return false
+        }
+        #expect(asked == [0])
+        #expect(answer.owners == [-1], "the kernel said closed: the unlisted holder is not searched")
+        kill(holder, SIGKILL)
+        child.stop()
+    }
+
     @Test func nameOfAnotherProcess() throws {
         let owners = SocketOwners(procfs: "/proc")
         let child = try Child()

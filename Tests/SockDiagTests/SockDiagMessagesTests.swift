@@ -183,6 +183,42 @@ import TestSupport
         }
     }
 
+    /// The exact lookup behind attribution's "is the socket whose owner went missing still
+    /// open?": yes for a live connection and UDP socket, no once they closed or when the inode
+    /// differs (the address pair now belongs to another socket).
+    @Test func exactLookupTellsOpenFromClosed() throws {
+        let netns = try NetworkNamespace(prefix: "suitesl")
+        defer { netns.delete() }
+        try netns.entered {
+            let listener = try LoopbackSocket.tcpListener()
+            let client = try LoopbackClient(from: "127.0.0.1", port: Int(listener.port))
+            var info = stat()
+            #expect(fstat(client.fd, &info) == 0)
+            let session = try SockDiagSession()
+            var connection: InetSocket?
+            for _ in 0..<200 where connection == nil {
+                try session.dump(.tcp, .ipv4, states: SockDiagSession.allButListen) { socket in
+                    if socket.inode == UInt64(info.st_ino) && socket.state == 1 { connection = socket }
+                }
+                if connection == nil { usleep(5_000) }
+            }
+            let open = try #require(connection)
+            #expect(session.stillOpen(open, .tcp) == true)
+            var other = open
+            other.inode += 1
+            #expect(session.stillOpen(other, .tcp) == false)
+
+            let udp = try LoopbackSocket.udp()
+            var bound: InetSocket?
+            try session.dump(.udp, .ipv4) { bound = $0 }
+            #expect(session.stillOpen(try #require(bound), .udp) == true)
+
+            client.reset()
+            #expect(session.stillOpen(open, .tcp) == false)
+            withExtendedLifetime(udp) {}
+        }
+    }
+
     private func residentAnonymousKB() throws -> Int {
         let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
         let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("RssAnon:") })

@@ -53,6 +53,12 @@ int csockdiag_request(int fd, uint8_t family, uint8_t protocol, uint32_t states,
                       uint32_t sequence);
 
 /// Receives one datagram of the dump into `buffer`. Returns its length, 0 at EOF, or -errno.
+/// An exact lookup (no dump) of the `protocol` socket with these endpoints, as a dump reported
+/// them (addresses in network order, ports in host order): the inode of the socket the kernel
+/// holds there now (0 for one in TIME_WAIT), or -errno (-ENOENT: none).
+long csockdiag_lookup(int fd, uint8_t family, uint8_t protocol, const uint32_t source[4], uint16_t source_port,
+                      const uint32_t destination[4], uint16_t destination_port, uint32_t sequence);
+
 long csockdiag_receive(int fd, void *buffer, size_t capacity);
 
 /// Decodes the message at `offset` of the `length` received bytes into `out`.
