@@ -26,8 +26,39 @@ void csockdiag_close(int fd) {
     close(fd);
 }
 
+static int send_to_kernel(int fd, const void *message, size_t length) {
+    struct sockaddr_nl kernel;
+    memset(&kernel, 0, sizeof kernel);
+    kernel.nl_family = AF_NETLINK;
+    ssize_t sent;
+    do {
+        sent = sendto(fd, message, length, 0, (struct sockaddr *)&kernel, sizeof kernel);
+    } while (sent < 0 && errno == EINTR);
+    if (sent < 0) return -errno;
+    return sent == (ssize_t)length ? 0 : -EIO;
+}
+
 int csockdiag_request(int fd, uint8_t family, uint8_t protocol, uint32_t states, int with_meminfo,
                       uint32_t sequence) {
+    uint8_t extensions = with_meminfo ? 1u << (INET_DIAG_SKMEMINFO - 1) : 0;
+    if (family == AF_UNSPEC) {
+        // Both families in one walk of the kernel's socket table: the older TCPDIAG_GETSOCK
+        // request dumps with AF_UNSPEC (net/ipv4/inet_diag.c `inet_diag_dump_compat`), where
+        // SOCK_DIAG_BY_FAMILY walks the whole table once per family. TCP only.
+        if (protocol != IPPROTO_TCP) return -EINVAL;
+        struct {
+            struct nlmsghdr header;
+            struct inet_diag_req request;
+        } message;
+        memset(&message, 0, sizeof message);
+        message.header.nlmsg_len = sizeof message;
+        message.header.nlmsg_type = TCPDIAG_GETSOCK;
+        message.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+        message.header.nlmsg_seq = sequence;
+        message.request.idiag_states = states;
+        message.request.idiag_ext = extensions;
+        return send_to_kernel(fd, &message, sizeof message);
+    }
     struct {
         struct nlmsghdr header;
         struct inet_diag_req_v2 request;
@@ -40,17 +71,8 @@ int csockdiag_request(int fd, uint8_t family, uint8_t protocol, uint32_t states,
     message.request.sdiag_family = family;
     message.request.sdiag_protocol = protocol;
     message.request.idiag_states = states;
-    if (with_meminfo) message.request.idiag_ext = 1u << (INET_DIAG_SKMEMINFO - 1);
-
-    struct sockaddr_nl kernel;
-    memset(&kernel, 0, sizeof kernel);
-    kernel.nl_family = AF_NETLINK;
-    ssize_t sent;
-    do {
-        sent = sendto(fd, &message, sizeof message, 0, (struct sockaddr *)&kernel, sizeof kernel);
-    } while (sent < 0 && errno == EINTR);
-    if (sent < 0) return -errno;
-    return sent == (ssize_t)sizeof message ? 0 : -EIO;
+    message.request.idiag_ext = extensions;
+    return send_to_kernel(fd, &message, sizeof message);
 }
 
 long csockdiag_lookup(int fd, uint8_t family, uint8_t protocol, const uint32_t source[4], uint16_t source_port,
@@ -78,14 +100,8 @@ long csockdiag_lookup(int fd, uint8_t family, uint8_t protocol, const uint32_t s
     message.request.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
     message.request.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
 
-    struct sockaddr_nl kernel;
-    memset(&kernel, 0, sizeof kernel);
-    kernel.nl_family = AF_NETLINK;
-    ssize_t sent;
-    do {
-        sent = sendto(fd, &message, sizeof message, 0, (struct sockaddr *)&kernel, sizeof kernel);
-    } while (sent < 0 && errno == EINTR);
-    if (sent < 0) return -errno;
+    int sent = send_to_kernel(fd, &message, sizeof message);
+    if (sent < 0) return sent;
 
     // One answer: the socket's message, or an error (ENOENT when nothing has that address pair).
     char reply[8192] __attribute__((aligned(8)));
@@ -176,7 +192,7 @@ int csockdiag_decode(const void *buffer, size_t length, size_t offset, csockdiag
         }
         return 1;
     }
-    if (header->nlmsg_type != SOCK_DIAG_BY_FAMILY) {
+    if (header->nlmsg_type != SOCK_DIAG_BY_FAMILY && header->nlmsg_type != TCPDIAG_GETSOCK) {
         out->kind = CSOCKDIAG_OTHER;
         return 1;
     }
@@ -200,6 +216,7 @@ int csockdiag_decode(const void *buffer, size_t length, size_t offset, csockdiag
     return 1;
 }
 
+uint8_t csockdiag_af_unspec(void) { return AF_UNSPEC; }
 uint8_t csockdiag_af_inet(void) { return AF_INET; }
 uint8_t csockdiag_af_inet6(void) { return AF_INET6; }
 uint8_t csockdiag_ipproto_tcp(void) { return IPPROTO_TCP; }

@@ -43,25 +43,28 @@ struct SocketTables {
         }
     }
 
-    /// Visits the TCP sockets of `family` that listen (`listening`) or that do not; the flag
-    /// handed with each socket says whether it came from netlink (which knows a listener's backlog).
-    mutating func visitTCP(_ family: SocketFamily, listening: Bool, report: inout CollectorReport,
-                           _ body: (InetSocket, Bool) -> Void) {
+    /// Visits the TCP sockets of both families that listen (`listening`) or that do not, with
+    /// each socket's family and whether it came from netlink (which knows a listener's
+    /// backlog). Netlink dumps both families in one walk of the kernel's table.
+    mutating func visitTCP(listening: Bool, report: inout CollectorReport,
+                           _ body: (InetSocket, SocketFamily, Bool) -> Void) {
         if session != nil {
             let states = listening ? SockDiagSession.listenState : SockDiagSession.allButListen
-            if dump(.tcp, family, states: states, report: &report, { body($0, true) }) { return }
+            if dump(.tcp, nil, states: states, report: &report, { body($0, SocketFamily(of: $0), true) }) { return }
         }
-        if procTCP[family] == nil {
-            procTCP[family] = ProcTable(bytes: readTable(family.procTable("tcp"), family, report: &report))
+        for family in SocketFamily.allCases {
+            if procTCP[family] == nil {
+                procTCP[family] = ProcTable(bytes: readTable(family.procTable("tcp"), family, report: &report))
+            }
+            guard let bytes = procTCP[family]?.bytes else { continue }
+            let path = namespace.net(family.procTable("tcp"))
+            let listen = TCPState.listen.rawValue
+            let summary = InetSocketTable.parse(bytes) { socket in
+                if (socket.state == listen) == listening { body(socket, family, false) }
+            }
+            // The same bytes are parsed in both passes: count their malformed rows once.
+            if listening { report.record(summary, path: path) }
         }
-        guard let bytes = procTCP[family]?.bytes else { return }
-        let path = namespace.net(family.procTable("tcp"))
-        let listen = TCPState.listen.rawValue
-        let summary = InetSocketTable.parse(bytes) { socket in
-            if (socket.state == listen) == listening { body(socket, false) }
-        }
-        // The same bytes are parsed in both passes: count their malformed rows once.
-        if listening { report.record(summary, path: path) }
     }
 
     mutating func visitUDP(_ family: SocketFamily, report: inout CollectorReport, _ body: (InetSocket) -> Void) {
@@ -80,13 +83,19 @@ struct SocketTables {
     /// fails too, /proc serves the rest of this scrape and the fallback is counted. A dump that
     /// fails after visiting sockets can be neither retried nor replaced (they were counted
     /// already): the collector fails this scrape.
-    private mutating func dump(_ proto: SockDiagSession.TransportProtocol, _ family: SocketFamily, states: UInt32,
+    /// `family` nil: both, in one dump.
+    private mutating func dump(_ proto: SockDiagSession.TransportProtocol, _ family: SocketFamily?, states: UInt32,
                                report: inout CollectorReport, _ body: (InetSocket) -> Void) -> Bool {
         for attempt in 1...2 {
             guard let session else { break }
             var visited = 0
             do {
-                try session.dump(proto, family == .ipv4 ? .ipv4 : .ipv6, states: states) { socket in
+                let families: SockDiagSession.Family = switch family {
+                case .ipv4?: .ipv4
+                case .ipv6?: .ipv6
+                case nil: .both
+                }
+                try session.dump(proto, families, states: states) { socket in
                     visited += 1
                     body(socket)
                 }

@@ -50,21 +50,18 @@ public struct SocketsCollector: Collector {
                                   wellKnown: options.wellKnownPorts)
         var tally = ConnectionTally(ports: ports, peerScope: options.peerScope, withUser: options.withUser,
                                     topPeers: options.topPeers, watch: watch)
-        var states = [SocketFamily: TCPStateTally]()
-        for family in SocketFamily.allCases {
-            tables.visitTCP(family, listening: true, report: &report) { socket, fromNetlink in
-                states[family, default: TCPStateTally()].add(socket)
-                tally.addListener(socket, backlogKnown: fromNetlink)
-            }
+        var ipv4 = TCPStateTally(), ipv6 = TCPStateTally()
+        // Listeners first: a connection's direction depends on them.
+        tables.visitTCP(listening: true, report: &report) { socket, family, fromNetlink in
+            if family == .ipv4 { ipv4.add(socket) } else { ipv6.add(socket) }
+            tally.addListener(socket, backlogKnown: fromNetlink)
         }
-        for family in SocketFamily.allCases {
-            var familyStates = states[family] ?? TCPStateTally()
-            tables.visitTCP(family, listening: false, report: &report) { socket, _ in
-                familyStates.add(socket)
-                tally.addConnection(socket)
-            }
-            familyStates.write(family: family, into: &metrics)
+        tables.visitTCP(listening: false, report: &report) { socket, family, _ in
+            if family == .ipv4 { ipv4.add(socket) } else { ipv6.add(socket) }
+            tally.addConnection(socket)
         }
+        ipv4.write(family: .ipv4, into: &metrics)
+        ipv6.write(family: .ipv6, into: &metrics)
         for family in SocketFamily.allCases {
             collectUDP(family, tables: &tables, tally: &tally, into: &metrics, report: &report)
         }

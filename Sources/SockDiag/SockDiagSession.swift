@@ -18,6 +18,8 @@ public final class SockDiagSession {
 
     public enum Family: Sendable {
         case ipv4, ipv6
+        /// Both, in one walk of the kernel's table instead of one per family (TCP only).
+        case both
     }
 
     /// Every TCP state bit (1 << TCP_ESTABLISHED … TCP_NEW_SYN_RECV).
@@ -52,7 +54,11 @@ public final class SockDiagSession {
     public func dump(_ proto: TransportProtocol, _ family: Family, states: UInt32 = allStates,
                      _ body: (InetSocket) -> Void) throws(SockDiagError) -> Int {
         sequence &+= 1
-        let familyCode = family == .ipv4 ? csockdiag_af_inet() : csockdiag_af_inet6()
+        let familyCode = switch family {
+        case .ipv4: csockdiag_af_inet()
+        case .ipv6: csockdiag_af_inet6()
+        case .both: csockdiag_af_unspec()
+        }
         let protocolCode = proto == .tcp ? csockdiag_ipproto_tcp() : csockdiag_ipproto_udp()
         let sent = csockdiag_request(fd, familyCode, protocolCode, states, proto == .udp ? 1 : 0, sequence)
         guard sent == 0 else { throw .sendFailed(errno: -sent) }

@@ -49,6 +49,7 @@ void csockdiag_close(int fd);
 /// Sends an inet_diag_req_v2 dump request for `protocol` (IPPROTO_TCP, IPPROTO_UDP) sockets
 /// of `family` (AF_INET, AF_INET6) whose state bit is set in `states` (1 << TCP_xxx).
 /// `with_meminfo` asks for INET_DIAG_SKMEMINFO (the drop counter). Returns 0 or -errno.
+/// Starts a dump; family AF_UNSPEC (TCP only) dumps IPv4 and IPv6 in one walk of the table.
 int csockdiag_request(int fd, uint8_t family, uint8_t protocol, uint32_t states, int with_meminfo,
                       uint32_t sequence);
 
@@ -70,6 +71,7 @@ int csockdiag_ends_dump(const void *buffer, size_t length, uint32_t sequence);
 int csockdiag_decode(const void *buffer, size_t length, size_t offset, csockdiag_message *out);
 
 /// The kernel constants Swift cannot see through macros.
+uint8_t csockdiag_af_unspec(void);
 uint8_t csockdiag_af_inet(void);
 uint8_t csockdiag_af_inet6(void);
 uint8_t csockdiag_ipproto_tcp(void);
