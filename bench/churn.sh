@@ -71,10 +71,11 @@ sleep 1
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 IDLE_RSS=$(rss_kb "$EXPORTER_PID")
 scrape_ms() { ip netns exec "$NS" curl -sf -o "$OUT/metrics.txt" -w '%{time_total}' http://127.0.0.1:10043/metrics | awk '{printf "%.1f", $1 * 1000}'; }
+# floor_ms [--one-walk]: the floor's dump time, summed over the namespaces read.
 floor_ms() {
     local total=0 ns
     for ns in $(printf '%s\n' "$NS" "$CNS" | sort -u); do
-        total=$(awk -v a="$total" -v b="$(ip netns exec "$ns" "$OUT/floor" | awk '/^took_ms/ {print $2}')" 'BEGIN {print a + b}')
+        total=$(awk -v a="$total" -v b="$(ip netns exec "$ns" "$OUT/floor" "$@" | awk '/^took_ms/ {print $2}')" 'BEGIN {print a + b}')
     done
     echo "$total"
 }
@@ -82,27 +83,31 @@ median() { sort -g | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] 
 # Sockets the last scrape counted as owned by a process born since the previous scrape.
 pending() { awk '/^netstat_tcp_connections\{.*process="pending"/ {n += $2} END {print n + 0}' "$OUT/metrics.txt"; }
 
-# Alternates floor and warm scrape REPS times; prints "floor warm ratio maxPending".
+# Alternates the floors and a warm scrape REPS times; prints "floor warm ratio maxPending
+# oneWalkFloor oneWalkRatio". floor.c dumps each family in its own walk of the kernel's table,
+# as ss does; the exporter walks it once for both, so the one-walk floor is printed too.
 measure() {
-    local floors=() warms=() most=0 i
+    local floors=() ones=() warms=() most=0 i
     for ((i = 0; i < REPS; i++)); do
         floors+=("$(floor_ms)")
+        ones+=("$(floor_ms --one-walk)")
         warms+=("$(scrape_ms)")
         local p; p=$(pending); ((p > most)) && most=$p
     done
-    local f w
+    local f o w
     f=$(printf '%s\n' "${floors[@]}" | median)
+    o=$(printf '%s\n' "${ones[@]}" | median)
     w=$(printf '%s\n' "${warms[@]}" | median)
-    echo "$f $w $(awk -v a="$w" -v b="$f" 'BEGIN {printf "%.2f", a / b}') $most"
+    echo "$f $w $(awk -v a="$w" -v b="$f" 'BEGIN {printf "%.2f", a / b}') $most $o $(awk -v a="$w" -v b="$o" 'BEGIN {printf "%.2f", a / b}')"
 }
 
 COLD=$(scrape_ms)
 COUNTED=$(ip netns exec "$NS" "$OUT/floor" | awk '/^total/ {print $2}')
-read -r QF QW QR QP <<<"$(measure)"
+read -r QF QW QR QP QO QOR <<<"$(measure)"
 printf 'load %s | %s sockets in %s farm processes, netns.all=%s, idle RSS %s KB, cold %s ms\n' \
     "$(cut -d' ' -f1-3 /proc/loadavg)" "$COUNTED" "$WORKERS" "$NETNS_ALL" "$IDLE_RSS" "$COLD"
-printf '%-7s %9s %9s %7s %8s %12s\n' case floor warm ratio pending "rate/s"
-printf '%-7s %9s %9s %7s %8s %12s\n' quiet "$QF" "$QW" "$QR" "$QP" -
+printf '%-7s %9s %9s %7s %8s %12s %10s %7s\n' case floor warm ratio pending "rate/s" "floor-1walk" ratio
+printf '%-7s %9s %9s %7s %8s %12s %10s %7s\n' quiet "$QF" "$QW" "$QR" "$QP" - "$QO" "$QOR"
 
 if [[ "$CHURN" == 1 ]]; then
     ip netns exec "$CNS" python3 bench/churn.py --workers "$CHURNERS" --rate "$RATE" --window "$WINDOW" \
@@ -118,11 +123,11 @@ if [[ "$CHURN" == 1 ]]; then
         sleep 0.5
     fi
     BEFORE=$(grep opened "$OUT/churn.log" | tail -1)
-    read -r CF CW CR CP <<<"$(measure)"
+    read -r CF CW CR CP CO COR <<<"$(measure)"
     AFTER=$(grep opened "$OUT/churn.log" | tail -1)
     if [[ "$PERF" == 1 ]]; then kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true; fi
     RATE_SEEN=$(awk -v b="$BEFORE" -v a="$AFTER" 'BEGIN {split(b, x, " "); split(a, y, " "); printf "%.0f", (y[2] - x[2]) / (y[3] - x[3])}')
-    printf '%-7s %9s %9s %7s %8s %12s\n' churn "$CF" "$CW" "$CR" "$CP" "$RATE_SEEN"
+    printf '%-7s %9s %9s %7s %8s %12s %10s %7s\n' churn "$CF" "$CW" "$CR" "$CP" "$RATE_SEEN" "$CO" "$COR"
 fi
 printf 'RSS after scrapes %s KB; load %s\n' "$(rss_kb "$EXPORTER_PID")" "$(cut -d' ' -f1-3 /proc/loadavg)"
 [[ "$PERF" == 1 ]] && echo "profile: perf report -i $OUT/perf.data --no-children --sort sym"
