@@ -16,9 +16,16 @@ import Synchronization
 /// every unlisted process before answering made scrapes under connection churn 3 × slower, so
 /// such a socket, born since the previous scrape, is answered `pendingOwner` once: if it is
 /// still there and still unowned at the next scrape, the unlisted processes of its uid are
-/// listed before answering, most recently listed first, until it is found. So is a socket of the previous dump whose owner let go of it
-/// while it lives on (another process holds it). One case waits longer: a descriptor reused
-/// while its old socket lives on in another process that owns it too.
+/// listed before answering, most recently listed first, until it is found. So is a socket of
+/// the previous dump whose owner let go of it while it lives on (another process holds it).
+/// One case waits longer: a descriptor reused while its old socket lives on in another process
+/// that owns it too.
+///
+/// "Still there" is asked of the kernel before any search: under churn, most such sockets
+/// closed between the dump that saw them and the lookup, and no process can hold them any
+/// more. The dump keeps the endpoints of the sockets that may end up in that position
+/// (`SocketOwnerScan.watched`: the pending ones and those of processes listed last scan), and
+/// an exact sock_diag lookup answers for each (`attribute`'s `stillOpen`).
 ///
 /// Shared by concurrent scrapes: a scrape takes the cache out of the lock and puts its
 /// successor back, so a concurrent scrape simply starts cold.
