@@ -20,7 +20,7 @@ struct OwnerCache {
 
     /// The lowest pid holding an inode (and through which fd), whether the answer came from
     /// the cache (`trusted`) and whether the inode is in this scrape's dump.
-    struct Owner {
+    struct Owner: Equatable {
         var pid: Int32
         var fd: Int32
         var trusted: Bool

@@ -4,19 +4,21 @@
 /// into 8 bytes with no Optional around it: 12 bytes a slot instead of 16, which at a million
 /// sockets (2M slots) is 24 MB instead of 32.
 struct OwnerMap {
-    private var keys: [UInt32]
-    /// fd (low 32 bits) | pid (bits 32…61) | trusted (bit 62) | inDump (bit 63).
-    private var values: [UInt64]
+    /// Three words a slot: the inode (0: empty), then the packed owner's low and high halves,
+    /// fd (low 32 bits) | pid (bits 32…61) | trusted (bit 62) | inDump (bit 63). One array, so
+    /// a lookup touches one cache line where separate key and value arrays touched two.
+    private var words: [UInt32]
     private var shift: UInt64
     private(set) var count = 0
 
     init(minimumCapacity: Int = 0) {
         var bits: UInt64 = 4
         while (1 << bits) < minimumCapacity * 2 { bits += 1 }
-        keys = [UInt32](repeating: 0, count: 1 << bits)
-        values = [UInt64](repeating: 0, count: 1 << bits)
+        words = [UInt32](repeating: 0, count: 3 << bits)
         shift = 64 - bits
     }
+
+    private var capacity: Int { words.count / 3 }
 
     private static func pack(_ owner: OwnerCache.Owner) -> UInt64 {
         UInt64(UInt32(bitPattern: owner.fd)) | UInt64(UInt32(bitPattern: owner.pid) & 0x3fff_ffff) << 32
@@ -34,12 +36,27 @@ struct OwnerMap {
         Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
+    @inline(__always)
+    private func key(at slot: Int) -> UInt32 { words[3 * slot] }
+
+    @inline(__always)
+    private func value(at slot: Int) -> UInt64 {
+        UInt64(words[3 * slot + 1]) | UInt64(words[3 * slot + 2]) << 32
+    }
+
+    @inline(__always)
+    private mutating func set(_ slot: Int, key: UInt32, value: UInt64) {
+        words[3 * slot] = key
+        words[3 * slot + 1] = UInt32(truncatingIfNeeded: value)
+        words[3 * slot + 2] = UInt32(truncatingIfNeeded: value >> 32)
+    }
+
     /// The slot holding `inode`, if present.
     func slot(of inode: UInt32) -> Int? {
-        let mask = keys.count - 1
+        let mask = capacity - 1
         var index = home(inode)
         while true {
-            let found = keys[index]
+            let found = key(at: index)
             if found == inode { return index }
             if found == 0 { return nil }
             index = (index + 1) & mask
@@ -47,12 +64,12 @@ struct OwnerMap {
     }
 
     subscript(slot slot: Int) -> OwnerCache.Owner {
-        get { Self.unpack(values[slot]) }
-        set { values[slot] = Self.pack(newValue) }
+        get { Self.unpack(value(at: slot)) }
+        set { set(slot, key: key(at: slot), value: Self.pack(newValue)) }
     }
 
     subscript(inode: UInt32) -> OwnerCache.Owner? {
-        get { slot(of: inode).map { Self.unpack(values[$0]) } }
+        get { slot(of: inode).map { Self.unpack(value(at: $0)) } }
         set {
             precondition(inode != 0, "0 is not an inode")
             if let newValue { insert(inode, Self.pack(newValue)) } else { remove(inode) }
@@ -60,60 +77,58 @@ struct OwnerMap {
     }
 
     /// Whether the owner in `slot` was in this scrape's dump, without unpacking it.
-    func inDump(slot: Int) -> Bool { values[slot] & 1 << 63 != 0 }
+    func inDump(slot: Int) -> Bool { words[3 * slot + 2] & 1 << 31 != 0 }
 
-    mutating func markInDump(slot: Int) { values[slot] |= 1 << 63 }
+    mutating func markInDump(slot: Int) { words[3 * slot + 2] |= 1 << 31 }
 
     private mutating func insert(_ key: UInt32, _ value: UInt64) {
         if let existing = slot(of: key) {
-            values[existing] = value
+            set(existing, key: key, value: value)
             return
         }
-        if (count + 1) * 4 > keys.count * 3 { grow() }
-        let mask = keys.count - 1
+        if (count + 1) * 4 > capacity * 3 { grow() }
+        let mask = capacity - 1
         var index = home(key)
-        while keys[index] != 0 { index = (index + 1) & mask }
-        keys[index] = key
-        values[index] = value
+        while self.key(at: index) != 0 { index = (index + 1) & mask }
+        set(index, key: key, value: value)
         count += 1
     }
 
     private mutating func remove(_ key: UInt32) {
         guard var hole = slot(of: key) else { return }
-        let mask = keys.count - 1
+        let mask = capacity - 1
         var index = hole
         while true {
             index = (index + 1) & mask
-            let next = keys[index]
+            let next = self.key(at: index)
             if next == 0 { break }
             let wanted = home(next)
             // `next` stays when its home lies cyclically in (hole, index].
             let stays = hole <= index ? (wanted > hole && wanted <= index) : (wanted > hole || wanted <= index)
             if stays { continue }
-            keys[hole] = next
-            values[hole] = values[index]
+            set(hole, key: next, value: value(at: index))
             hole = index
         }
-        keys[hole] = 0
-        values[hole] = 0
+        set(hole, key: 0, value: 0)
         count -= 1
     }
 
     private mutating func grow() {
-        var larger = OwnerMap(minimumCapacity: keys.count)
-        for index in keys.indices where keys[index] != 0 { larger.insert(keys[index], values[index]) }
+        var larger = OwnerMap(minimumCapacity: capacity)
+        for slot in 0..<capacity where key(at: slot) != 0 { larger.insert(key(at: slot), value(at: slot)) }
         self = larger
     }
 
     func forEach(_ body: (_ inode: UInt32, _ owner: OwnerCache.Owner) -> Void) {
-        for index in keys.indices where keys[index] != 0 { body(keys[index], Self.unpack(values[index])) }
+        for slot in 0..<capacity where key(at: slot) != 0 { body(key(at: slot), Self.unpack(value(at: slot))) }
     }
 
     /// For every owner: trusted = inDump, inDump = false (a new scan begins; see `OwnerCache.scan`).
     mutating func startScan() {
-        for index in values.indices where keys[index] != 0 {
-            let inDump = values[index] >> 63
-            values[index] = values[index] & 0x3fff_ffff_ffff_ffff | inDump << 62
+        for slot in 0..<capacity where key(at: slot) != 0 {
+            let high = words[3 * slot + 2]
+            let inDump = high >> 31
+            words[3 * slot + 2] = high & 0x3fff_ffff | inDump << 30
         }
     }
 }
