@@ -113,6 +113,15 @@ struct OwnerMap {
         count -= 1
     }
 
+    /// Makes room for `total` owners at once, instead of doubling (and moving every owner)
+    /// again and again while a million are added.
+    mutating func reserveCapacity(_ total: Int) {
+        guard total * 4 > capacity * 3 else { return }
+        var larger = OwnerMap(minimumCapacity: total)
+        for slot in 0..<capacity where key(at: slot) != 0 { larger.insert(key(at: slot), value(at: slot)) }
+        self = larger
+    }
+
     private mutating func grow() {
         var larger = OwnerMap(minimumCapacity: capacity)
         for slot in 0..<capacity where key(at: slot) != 0 { larger.insert(key(at: slot), value(at: slot)) }

@@ -33,8 +33,15 @@ public final class SocketOwners: Sendable {
     private let procfs: String
     private let state = Mutex<OwnerCache?>(nil)
 
-    public init(procfs: String) {
+    /// Below this many descriptors to read with nothing cached, a second thread costs more than
+    /// it saves.
+    public static let descriptorsWorthASecondThread = 20_000
+    /// Descriptors to read with nothing cached from which a second thread reads half of them.
+    private let secondThreadFrom: Int
+
+    public init(procfs: String, secondThreadFrom: Int = descriptorsWorthASecondThread) {
         self.procfs = procfs
+        self.secondThreadFrom = secondThreadFrom
     }
 
     /// Starts scanning the fd tables on another thread; the caller dumps the sockets meanwhile
@@ -48,8 +55,10 @@ public final class SocketOwners: Sendable {
         }
         let watched = cache.socketsToWatch()
         let handover = Handover(cache)
-        let procfs = self.procfs
-        return SocketOwnerScan(BackgroundThread { OwnerCache.scan(procfs: procfs, previous: handover.take()) },
+        let procfs = self.procfs, secondThreadFrom = self.secondThreadFrom
+        return SocketOwnerScan(BackgroundThread {
+            OwnerCache.scan(procfs: procfs, previous: handover.take(), secondThreadFrom: secondThreadFrom)
+        },
                                watched: watched)
     }
 

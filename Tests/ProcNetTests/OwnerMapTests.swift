@@ -41,6 +41,7 @@ import Testing
                 }
             }
         }
+        map.reserveCapacity(100_000)
         var visited: [UInt32: OwnerCache.Owner] = [:]
         map.forEach { visited[$0] = $1 }
         #expect(visited == reference)

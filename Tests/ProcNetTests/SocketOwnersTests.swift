@@ -203,6 +203,22 @@ import Testing
         child.stop()
     }
 
+    /// With many descriptors and nothing cached (the first scrape of a busy host) a second
+    /// thread reads half the processes' links: the answers are those of one thread.
+    @Test func secondThreadReadsHalfTheUnreadProcessesWithTheSameAnswers() throws {
+        let first = try Child(), second = try Child()
+        let fd = newSocket()
+        defer { close(fd) }
+        let inodes = [try first.readInode(), try second.readInode(), inode(fd)]
+        let split = owner(SocketOwners(procfs: "/proc", secondThreadFrom: 1), inodes)
+        let alone = owner(SocketOwners(procfs: "/proc", secondThreadFrom: .max), inodes)
+        #expect(split.owners == [first.process.processIdentifier, second.process.processIdentifier, me])
+        #expect(split.owners == alone.owners)
+        #expect(split.names == alone.names)
+        first.stop()
+        second.stop()
+    }
+
     @Test func nameOfAnotherProcess() throws {
         let owners = SocketOwners(procfs: "/proc")
         let child = try Child()
