@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What one scan learned of the fd tables, kept for the next scan.
 struct OwnerCache {
     struct Process {
@@ -98,28 +100,25 @@ struct OwnerCache {
 
     /// Reads every link of processes with nothing cached. The kernel's cost is per descriptor
     /// (~1.3 µs to list, ~4.4 µs to read a link here), so when they hold many (the first scrape
-    /// of a busy host: a million descriptors take seconds) a second thread reads half of them.
+    /// of a busy host: a million descriptors take seconds) a second thread shares the work,
+    /// each taking the next unread process until none is left, so neither waits on the other.
     private mutating func readAll(_ unread: [(pid: Int32, directory: String, process: Process)],
                                   secondThreadFrom: Int) {
         let total = unread.reduce(0) { $0 + $1.process.descriptorCount }
-        var split = unread.count
-        if total >= secondThreadFrom {
-            var firstHalf = 0
-            split = unread.firstIndex { entry in
-                firstHalf += entry.process.descriptorCount
-                return firstHalf >= total / 2
-            }.map { $0 + 1 } ?? unread.count
-        }
         owners.reserveCapacity(owners.count + total)
-        let secondHalf = Array(unread[split...])
-        let helper = secondHalf.isEmpty ? nil : BackgroundThread {
-            secondHalf.map { DescriptorSockets.read($0.directory, reserving: $0.process.descriptorCount) }
+        let claims = Claims()
+        let readSome = {
+            var read: [(index: Int, sockets: Result<DescriptorSockets, ProcessDirectory.ListingFailure>)] = []
+            while let index = claims.next(below: unread.count) {
+                read.append((index, DescriptorSockets.read(unread[index].directory,
+                                                          reserving: unread[index].process.descriptorCount)))
+            }
+            return read
         }
-        for entry in unread[..<split] {
-            record(entry, DescriptorSockets.read(entry.directory, reserving: entry.process.descriptorCount))
-        }
+        let helper = total >= secondThreadFrom ? BackgroundThread(readSome) : nil
+        for (index, sockets) in readSome() { record(unread[index], sockets) }
         if let helper {
-            for (entry, result) in zip(secondHalf, helper.join()) { record(entry, result) }
+            for (index, sockets) in helper.join() { record(unread[index], sockets) }
         }
     }
 
@@ -293,5 +292,15 @@ struct OwnerCache {
     /// comm of every process scanned (owners are among them).
     var names: [Int32: String] {
         processes.mapValues(\.comm)
+    }
+}
+
+/// Hands out the indices of a list one at a time to the threads sharing it.
+private final class Claims: Sendable {
+    private let claimed = Atomic<Int>(0)
+
+    func next(below count: Int) -> Int? {
+        let index = claimed.wrappingAdd(1, ordering: .relaxed).oldValue
+        return index < count ? index : nil
     }
 }
