@@ -38,6 +38,13 @@ static int send_to_kernel(int fd, const void *message, size_t length) {
     return sent == (ssize_t)length ? 0 : -EIO;
 }
 
+static void fill_header(struct nlmsghdr *header, size_t length, uint16_t type, uint16_t flags, uint32_t sequence) {
+    header->nlmsg_len = (uint32_t)length;
+    header->nlmsg_type = type;
+    header->nlmsg_flags = flags;
+    header->nlmsg_seq = sequence;
+}
+
 int csockdiag_request(int fd, uint8_t family, uint8_t protocol, uint32_t states, int with_meminfo,
                       uint32_t sequence) {
     uint8_t extensions = with_meminfo ? 1u << (INET_DIAG_SKMEMINFO - 1) : 0;
@@ -51,10 +58,7 @@ int csockdiag_request(int fd, uint8_t family, uint8_t protocol, uint32_t states,
             struct inet_diag_req request;
         } message;
         memset(&message, 0, sizeof message);
-        message.header.nlmsg_len = sizeof message;
-        message.header.nlmsg_type = TCPDIAG_GETSOCK;
-        message.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-        message.header.nlmsg_seq = sequence;
+        fill_header(&message.header, sizeof message, TCPDIAG_GETSOCK, NLM_F_REQUEST | NLM_F_DUMP, sequence);
         message.request.idiag_states = states;
         message.request.idiag_ext = extensions;
         return send_to_kernel(fd, &message, sizeof message);
@@ -64,10 +68,7 @@ int csockdiag_request(int fd, uint8_t family, uint8_t protocol, uint32_t states,
         struct inet_diag_req_v2 request;
     } message;
     memset(&message, 0, sizeof message);
-    message.header.nlmsg_len = sizeof message;
-    message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-    message.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    message.header.nlmsg_seq = sequence;
+    fill_header(&message.header, sizeof message, SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP, sequence);
     message.request.sdiag_family = family;
     message.request.sdiag_protocol = protocol;
     message.request.idiag_states = states;
@@ -82,10 +83,7 @@ long csockdiag_lookup(int fd, uint8_t family, uint8_t protocol, const uint32_t s
         struct inet_diag_req_v2 request;
     } message;
     memset(&message, 0, sizeof message);
-    message.header.nlmsg_len = sizeof message;
-    message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-    message.header.nlmsg_flags = NLM_F_REQUEST;
-    message.header.nlmsg_seq = sequence;
+    fill_header(&message.header, sizeof message, SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST, sequence);
     message.request.sdiag_family = family;
     message.request.sdiag_protocol = protocol;
     message.request.idiag_states = ~0u;

@@ -214,7 +214,9 @@ import Testing
         let alone = owner(SocketOwners(procfs: "/proc", secondThreadFrom: .max), inodes)
         #expect(split.owners == [first.process.processIdentifier, second.process.processIdentifier, me])
         #expect(split.owners == alone.owners)
-        #expect(split.names == alone.names)
+        // Other processes come and go between the two scans (the suite runs in parallel): the
+        // names that matter are the owners'.
+        for pid in split.owners { #expect(split.names[pid] != nil && split.names[pid] == alone.names[pid]) }
         first.stop()
         second.stop()
     }
