@@ -86,8 +86,9 @@ public final class SockDiagSession {
     }
 
     /// Whether the kernel still holds the socket a dump reported as `socket` (same endpoints,
-    /// same inode), asked by one exact lookup rather than a dump; nil when the lookup failed
-    /// for another reason than the socket being gone.
+    /// same inode), asked by one exact lookup rather than a dump; nil when it cannot tell (the
+    /// lookup failed for another reason than the socket being gone, or found another socket
+    /// sharing a listener's address).
     public func stillOpen(_ socket: InetSocket, _ proto: TransportProtocol) -> Bool? {
         sequence &+= 1
         let isIPv4: Bool
@@ -102,7 +103,13 @@ public final class SockDiagSession {
                                  remoteBytes.bindMemory(to: UInt32.self).baseAddress, socket.remotePort, sequence)
             }
         }
-        if answer >= 0 { return UInt64(answer) == socket.inode }
+        if answer >= 0 {
+            if UInt64(answer) == socket.inode { return true }
+            // Several sockets can share a local address and port with no remote end (listeners
+            // with SO_REUSEPORT, unbound UDP): the lookup finds one of them, which says nothing
+            // of this one. A connection's four-tuple is its own: another inode there means it closed.
+            return socket.remotePort == 0 ? nil : false
+        }
         return -answer == Int(ENOENT) ? false : nil
     }
 
