@@ -18,6 +18,9 @@ struct OwnerCache {
         /// The scan that last listed it: a process listed recently is where a lost socket is
         /// looked for first.
         var listedAt: UInt64
+        /// Listed last because its descriptors or CPU time changed (not because it was new):
+        /// a busy process, whose sockets the next dump watches (`socketsToWatch`).
+        var changed = false
     }
 
     /// The lowest pid holding an inode (and through which fd), whether the answer came from
@@ -86,7 +89,7 @@ struct OwnerCache {
             else { continue }
             next.processes[pid] = Process(startTime: stat.startTicks, comm: stat.comm, uid: uid,
                                           descriptorCount: count, cpuTicks: cpuTicks, sockets: sockets, reused: false,
-                                          listedAt: next.scans)
+                                          listedAt: next.scans, changed: true)
         }
         next.readAll(unread, secondThreadFrom: secondThreadFrom)
         // Forget what vanished: processes gone (or not readable now) and closed descriptors.
@@ -217,12 +220,14 @@ struct OwnerCache {
 
     /// The sockets whose owner the next lookup may find missing (see `lostOwners`): those born
     /// since the scrape before and still unowned, and those held by a process listed in the
-    /// last scan (a busy one, likely to close them while the next dump runs). The dump keeps
+    /// last scan because it changed (a busy one, likely to close them while the next dump runs). The dump keeps
     /// their endpoints, so that such a socket can be asked about instead of searched for.
     func socketsToWatch() -> InodeSet {
         var watched = InodeSet(minimumCapacity: pending.count)
         for inode in pending { watched.insert(inode) }
-        for process in processes.values where !process.reused && process.listedAt == scans {
+        // Not the processes read for the first time: after the first scrape that is all of them,
+        // and the next dump would keep the endpoints of every socket on the host.
+        for process in processes.values where !process.reused && process.changed && process.listedAt == scans {
             process.sockets.forEach { _, inode in watched.insert(inode) }
         }
         return watched

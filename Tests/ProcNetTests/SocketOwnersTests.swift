@@ -37,7 +37,7 @@ import Testing
     final class Child {
         static let script = """
             import os, socket, sys, time
-            keep = socket.socket(); f = open("/proc/self/stat"); s = socket.socket()
+            keep = socket.socket(); f = open("/proc/self/stat"); s = socket.socket(); more = []
             def show(sock): print(os.fstat(sock.fileno()).st_ino, flush=True)
             show(s)
             for line in sys.stdin:
@@ -52,6 +52,8 @@ import Testing
                     print(k, flush=True)
                 elif line.startswith("drop"):      # close the socket here only
                     s.close(); print(0, flush=True)
+                elif line.startswith("more"):      # one more descriptor
+                    more.append(socket.socket()); show(more[-1])
                 elif line.startswith("exit"):
                     break
             """
@@ -188,8 +190,13 @@ import Testing
         let holder = Int32(try child.send("fork"))
         defer { kill(holder, SIGKILL) }
         #expect(owner(owners, [socket]).owners == [child.pid])
+        let second = owners.beginScan()
+        #expect(!second.watched.contains(socket), "read for the first time: not watched")
+        #expect(owners.attribute([socket], uids: [getuid()], scan: second).owners == [child.pid])
+        _ = try child.send("more")
+        #expect(owner(owners, [socket]).owners == [child.pid])
         let scan = owners.beginScan()
-        #expect(scan.watched.contains(socket), "listed in the last scan: its sockets are watched")
+        #expect(scan.watched.contains(socket), "listed last scan because it changed: watched")
         #expect(owners.attribute([socket], uids: [getuid()], scan: scan).owners == [child.pid])
         _ = try child.send("drop")
         var asked: [Int] = []
