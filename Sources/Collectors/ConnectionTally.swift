@@ -61,8 +61,7 @@ struct ConnectionTally {
     let watch: InodeSet
     private(set) var watched: [UInt32: (socket: InetSocket, proto: SockDiagSession.TransportProtocol)] = [:]
 
-    init(ports: PortBucketing, peerScope: PeerScope, withUser: Bool, topPeers: TopPeerOptions = TopPeerOptions(count: 0),
-         watch: InodeSet = InodeSet()) {
+    init(ports: PortBucketing, peerScope: PeerScope, withUser: Bool, topPeers: TopPeerOptions, watch: InodeSet) {
         self.ports = ports
         self.peerScope = peerScope
         self.withUser = withUser

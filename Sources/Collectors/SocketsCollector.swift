@@ -42,7 +42,7 @@ public struct SocketsCollector: Collector {
     /// Reads one namespace's sockets: writes the counts and queues by state, UDP and unix, and
     /// returns the tally whose owners are looked up once every namespace has been read, with
     /// the namespace's netlink session (nil when /proc served) for the lookups that need it.
-    func read(_ namespace: NetworkNamespace, watching watch: InodeSet = InodeSet(), into metrics: inout MetricSet,
+    func read(_ namespace: NetworkNamespace, watching watch: InodeSet, into metrics: inout MetricSet,
               report: inout CollectorReport) -> (tally: ConnectionTally, session: SockDiagSession?) {
         var tables = SocketTables(source: options.source, namespace: namespace, fallbacks: netlinkFallbacks,
                                   report: &report)

@@ -9,8 +9,6 @@ public struct InodeSet: Sendable {
 
     public var isEmpty: Bool { members.count == 0 }
 
-    public var count: Int { members.count }
-
     @inline(__always)
     public func contains(_ inode: UInt32) -> Bool {
         members.slot(of: inode) != nil

@@ -54,8 +54,7 @@ struct OwnerCache {
     /// for. A process with the same start time and descriptor count as last time is not
     /// listed at all; `resolve` catches what that misses (see `relistReused`). The owner map is
     /// updated in place, only for the processes that changed.
-    static func scan(procfs: String, previous: consuming OwnerCache,
-                     secondThreadFrom: Int = SocketOwners.descriptorsWorthASecondThread) -> OwnerCache {
+    static func scan(procfs: String, previous: consuming OwnerCache, secondThreadFrom: Int) -> OwnerCache {
         var next = previous
         // Each answer is now about the previous dump: to be trusted when the socket was in it.
         next.owners.startScan()
@@ -87,9 +86,10 @@ struct OwnerCache {
             }
             guard let sockets = next.list(base + "/fd", pid: pid, known: known, reserving: count, afterDump: false)
             else { continue }
-            next.processes[pid] = Process(startTime: stat.startTicks, comm: stat.comm, uid: uid,
-                                          descriptorCount: count, cpuTicks: cpuTicks, sockets: sockets, reused: false,
-                                          listedAt: next.scans, changed: true)
+            var process = listed
+            process.sockets = sockets
+            process.changed = true
+            next.processes[pid] = process
         }
         next.readAll(unread, secondThreadFrom: secondThreadFrom)
         // Forget what vanished: processes gone (or not readable now) and closed descriptors.
@@ -220,8 +220,9 @@ struct OwnerCache {
 
     /// The sockets whose owner the next lookup may find missing (see `lostOwners`): those born
     /// since the scrape before and still unowned, and those held by a process listed in the
-    /// last scan because it changed (a busy one, likely to close them while the next dump runs). The dump keeps
-    /// their endpoints, so that such a socket can be asked about instead of searched for.
+    /// last scan because it changed (a busy one, likely to close them while the next dump
+    /// runs). The dump keeps their endpoints, so that such a socket can be asked about instead
+    /// of searched for.
     func socketsToWatch() -> InodeSet {
         var watched = InodeSet(minimumCapacity: pending.count)
         for inode in pending { watched.insert(inode) }

@@ -117,13 +117,15 @@ struct OwnerMap {
     /// again and again while a million are added.
     mutating func reserveCapacity(_ total: Int) {
         guard total * 4 > capacity * 3 else { return }
-        var larger = OwnerMap(minimumCapacity: total)
-        for slot in 0..<capacity where key(at: slot) != 0 { larger.insert(key(at: slot), value(at: slot)) }
-        self = larger
+        rebuild(minimumCapacity: total)
     }
 
     private mutating func grow() {
-        var larger = OwnerMap(minimumCapacity: capacity)
+        rebuild(minimumCapacity: capacity)
+    }
+
+    private mutating func rebuild(minimumCapacity: Int) {
+        var larger = OwnerMap(minimumCapacity: minimumCapacity)
         for slot in 0..<capacity where key(at: slot) != 0 { larger.insert(key(at: slot), value(at: slot)) }
         self = larger
     }

@@ -60,15 +60,9 @@ enum ProcessDirectory {
         while let entry = readdir(dir) {
             guard let fd = number(entry) else { continue }
             body(fd) {
-                let count = withUnsafePointer(to: &entry.pointee.d_name) { name in
-                    name.withMemoryRebound(to: CChar.self, capacity: 256) { cName in
-                        target.withUnsafeMutableBufferPointer { out in
-                            readlinkat(dirFD, cName, out.baseAddress!, out.count)
-                        }
-                    }
+                withUnsafePointer(to: &entry.pointee.d_name) { name in
+                    name.withMemoryRebound(to: CChar.self, capacity: 256) { readSocketInode(dirFD, $0, into: &target) }
                 }
-                guard count > 0 else { return nil }
-                return target.withUnsafeBufferPointer { socketInode($0, count: count) }
             }
         }
     }
@@ -93,14 +87,20 @@ enum ProcessDirectory {
                 name[position] = CChar(UInt8(ascii: "0") + UInt8(rest % 10))
                 rest /= 10
             } while rest > 0
-            let count = name.withUnsafeBufferPointer { nameBytes in
-                target.withUnsafeMutableBufferPointer { out in
-                    readlinkat(dirFD, nameBytes.baseAddress! + position, out.baseAddress!, out.count)
-                }
-            }
-            if count > 0 { inodes[index] = target.withUnsafeBufferPointer { socketInode($0, count: count) } }
+            inodes[index] = name.withUnsafeBufferPointer { nameBytes in
+                readSocketInode(dirFD, nameBytes.baseAddress! + position, into: &target)
+            } ?? 0
         }
         return inodes
+    }
+
+    /// readlinkat of `name` in the directory `dirFD` into `target`: its socket inode, 0 for a
+    /// link that is not a socket, nil when there is no such link (the descriptor closed).
+    private static func readSocketInode(_ dirFD: Int32, _ name: UnsafePointer<CChar>,
+                                        into target: inout [CChar]) -> UInt32? {
+        let count = target.withUnsafeMutableBufferPointer { out in readlinkat(dirFD, name, out.baseAddress!, out.count) }
+        guard count > 0 else { return nil }
+        return target.withUnsafeBufferPointer { socketInode($0, count: count) }
     }
 
     /// "socket:[12345]" → 12345; anything else → 0.
