@@ -24,7 +24,7 @@ OUT=bench/out
 mkdir -p "$OUT"
 
 if [[ "${1:-}" != "--no-build" ]]; then
-    swift build -c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs >&2
+    make release >&2   # the flags of the release binary users run (Makefile, RELEASE_FLAGS)
 fi
 EXPORTER=$(pwd)/.build/release/netstat_exporter
 gcc -O2 -Wall -o "$OUT/floor_netns" bench/floor_netns.c

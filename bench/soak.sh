@@ -35,7 +35,7 @@ mkdir -p "$OUT"
 rm -f "$OUT/soak-farm.log"
 
 if [[ "${1:-}" != "--no-build" ]]; then
-    swift build -c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs >&2
+    make release >&2   # the flags of the release binary users run (Makefile, RELEASE_FLAGS)
 fi
 EXPORTER=$(realpath "${EXPORTER:-.build/release/netstat_exporter}")
 FARM=$(cd .. && pwd)/shared/tools/sockfarm.py

@@ -124,32 +124,49 @@ import TestSupport
         """)
     }
 
-    /// The release binary (built by `make test`, or here if missing) links the Swift runtime
-    /// statically: only Debian's C libraries appear in ldd.
+    /// The release binary `make test` built or, when it is missing, one built here by the
+    /// Makefile (the same flags) in a scratch directory, since a running `swift test` holds .build.
+    static func withReleaseBinary(_ body: (String) throws -> Void) throws {
+        let built = Self.root + "/.build/release/netstat_exporter"
+        if FileManager.default.fileExists(atPath: built) { return try body(built) }
+        let scratch = try Fixtures.temporaryDirectory("release")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let build = try Shell.run(["make", "-C", Self.root, "release", "SCRATCH=\(scratch.path)"], timeout: 1800)
+        #expect(build.status == 0, "\(build.stderr)")
+        try body(scratch.path + "/release/netstat_exporter")
+    }
+
+    /// The release binary links the Swift runtime and libstdc++ statically: only Debian's C
+    /// libraries appear in ldd.
     @Test func releaseBinaryLinksNoSwiftLibrary() throws {
-        var binary = Self.root + "/.build/release/netstat_exporter"
-        var scratch: URL?
-        if !FileManager.default.fileExists(atPath: binary) {
-            let directory = try Fixtures.temporaryDirectory("release")
-            scratch = directory
-            let build = try Shell.run(["swift", "build", "--package-path", Self.root, "--scratch-path", directory.path,
-                                       "-c", "release", "--static-swift-stdlib"], timeout: 1800)
-            #expect(build.status == 0, "\(build.stderr)")
-            binary = directory.path + "/release/netstat_exporter"
+        try Self.withReleaseBinary { binary in
+            let ldd = try Shell.run(["ldd", binary])
+            #expect(ldd.status == 0)
+            let libraries = ldd.stdout.split(separator: "\n").map {
+                $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""
+            }
+            #expect(libraries.contains("libmicrohttpd.so.12"))
+            #expect(libraries.contains("libyaml-0.so.2"))
+            #expect(libraries.contains("libz.so.1"))
+            #expect(libraries.contains("libcrypt.so.1"))
+            let swiftLibraries = libraries.filter {
+                $0.hasPrefix("libswift") || $0.contains("Foundation") || $0.hasPrefix("libdispatch")
+                    || $0.hasPrefix("libBlocksRuntime") || $0.hasPrefix("libstdc++")
+            }
+            #expect(swiftLibraries.isEmpty, "\(ldd.stdout)")
         }
-        defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
-        let ldd = try Shell.run(["ldd", binary])
-        #expect(ldd.status == 0)
-        let libraries = ldd.stdout.split(separator: "\n").map {
-            $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""
+    }
+
+    /// Issue 10: before its first scrape the release binary is resident in at most 10 MB
+    /// (10,000,000 bytes), with the default collectors, 1.5 s after it listens. Measured 8.6–8.7 MiB;
+    /// 11.1 MiB without the link order and with the shared libstdc++ (docs/metrics.md, "Idle RSS").
+    @Test func releaseBinaryIdlesUnderTenMegabytes() throws {
+        try Self.withReleaseBinary { binary in
+            let exporter = try RunningExporter(["--web.listen-address=127.0.0.1:0"], binary: binary)
+            usleep(1_500_000)
+            let vitals = ExporterVitals(pid: exporter.pid)
+            #expect(vitals.residentKiB > 0)
+            #expect(vitals.residentKiB * 1024 <= 10_000_000, "\(vitals)")
         }
-        #expect(libraries.contains("libmicrohttpd.so.12"))
-        #expect(libraries.contains("libyaml-0.so.2"))
-        #expect(libraries.contains("libz.so.1"))
-        #expect(libraries.contains("libcrypt.so.1"))
-        let swiftLibraries = libraries.filter {
-            $0.hasPrefix("libswift") || $0.contains("Foundation") || $0.hasPrefix("libdispatch") || $0.hasPrefix("libBlocksRuntime")
-        }
-        #expect(swiftLibraries.isEmpty, "\(ldd.stdout)")
     }
 }

@@ -20,13 +20,15 @@ public final class RunningExporter: @unchecked Sendable {
     let stderrURL: URL
     public private(set) var addresses: [String] = []
 
-    /// Starts the exporter with `arguments` (add `--web.listen-address=127.0.0.1:0` yourself) and
-    /// waits until it listens on `expectedListeners` addresses.
-    public init(_ arguments: [String], expectedListeners: Int = 1, prefix: [String] = []) throws {
+    /// Starts the exporter (`binary`, the one beside the tests unless told) with `arguments` (add
+    /// `--web.listen-address=127.0.0.1:0` yourself) and waits until it listens on
+    /// `expectedListeners` addresses.
+    public init(_ arguments: [String], expectedListeners: Int = 1, prefix: [String] = [],
+                binary: String = RunningExporter.binary) throws {
         stderrURL = FileManager.default.temporaryDirectory.appendingPathComponent("exporter-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        process.executableURL = URL(fileURLWithPath: prefix.isEmpty ? RunningExporter.binary : "/usr/bin/env")
-        process.arguments = prefix.isEmpty ? arguments : prefix + [RunningExporter.binary] + arguments
+        process.executableURL = URL(fileURLWithPath: prefix.isEmpty ? binary : "/usr/bin/env")
+        process.arguments = prefix.isEmpty ? arguments : prefix + [binary] + arguments
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         process.standardOutput = FileHandle.nullDevice
         try process.run()
