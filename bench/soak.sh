@@ -93,7 +93,7 @@ for _ in $(seq 100); do in_ns curl -sf -o /dev/null "$URL" && break; sleep 0.2; 
 sample() {
     local status=/proc/$EXPORTER_PID/status
     [[ -r "$status" ]] || { echo "the exporter is gone" >&2; return 1; }
-    echo "$(awk '/^VmRSS/ {print $2}' "$status") $(ls "/proc/$EXPORTER_PID/fd" | wc -l) $(awk '/^Threads/ {print $2}' "$status")"
+    echo "$(awk '/^VmRSS/ {print $2}' "$status") $(awk '/^RssAnon/ {print $2}' "$status") $(ls "/proc/$EXPORTER_PID/fd" | wc -l) $(awk '/^Threads/ {print $2}' "$status")"
 }
 
 # One client's share of a batch: that many scrapes, each on a new connection, one status a line.
@@ -103,9 +103,9 @@ client() {
     in_ns curl -s -H 'Connection: close' --max-time "$SCRAPE_TIMEOUT" -w '%{http_code}\n' "${urls[@]}" || true
 }
 
-printf '%8s %8s %10s %6s %8s %s\n' scrapes seconds rss_kb fds threads non200
-read -r RSS FDS THREADS <<<"$(sample)"
-printf '%8s %8s %10s %6s %8s %s\n' 0 0 "$RSS" "$FDS" "$THREADS" 0
+printf '%8s %8s %10s %10s %6s %8s %s\n' scrapes seconds rss_kb anon_kb fds threads non200
+read -r RSS ANON FDS THREADS <<<"$(sample)"
+printf '%8s %8s %10s %10s %6s %8s %s\n' 0 0 "$RSS" "$ANON" "$FDS" "$THREADS" 0
 SERIES=("0 $RSS $FDS")
 START=$EPOCHREALTIME
 done_scrapes=0 failures=0
@@ -119,9 +119,9 @@ while (( done_scrapes < SCRAPES )); do
     bad=$((bad + SAMPLE_EVERY - answered))
     failures=$((failures + bad))
     done_scrapes=$((done_scrapes + SAMPLE_EVERY))
-    read -r RSS FDS THREADS <<<"$(sample)"
+    read -r RSS ANON FDS THREADS <<<"$(sample)"
     elapsed=$(awk -v a="$START" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.0f", b - a}')
-    printf '%8s %8s %10s %6s %8s %s\n' "$done_scrapes" "$elapsed" "$RSS" "$FDS" "$THREADS" "$bad"
+    printf '%8s %8s %10s %10s %6s %8s %s\n' "$done_scrapes" "$elapsed" "$RSS" "$ANON" "$FDS" "$THREADS" "$bad"
     SERIES+=("$done_scrapes $RSS $FDS")
     if (( SECONDS_LIMIT > 0 && elapsed >= SECONDS_LIMIT )); then break; fi
 done
