@@ -50,8 +50,8 @@ scrape_ms() {
     done | awk '{print $1 * 1000}' | median
 }
 
-floor_ms() {
-    local paths=()
+floor_ms() {   # floor_ms [--one-walk]
+    local paths=("$@")
     for ns in $(names); do paths+=("/run/netns/$ns"); done
     for ((i = 0; i < REPS; i++)); do
         local start=$EPOCHREALTIME
@@ -105,6 +105,7 @@ IDLE_RSS=$(awk '/^VmRSS/ {print $2}' "/proc/$EXPORTER_PID/status")
 COLD=$(ip netns exec "$OWN" curl -sf -o "$OUT/netns-metrics.txt" -w '%{time_total}' "$URL" | awk '{printf "%.1f", $1 * 1000}')
 WARM=$(scrape_ms "$URL")
 FLOOR=$(floor_ms)
+FLOOR_ONE_WALK=$(floor_ms --one-walk)
 RSS=$(awk '/^VmRSS/ {print $2}' "/proc/$EXPORTER_PID/status")
 SERIES=$(grep -vc '^#' "$OUT/netns-metrics.txt")
 PER_NS=$(grep -c "netns=\"${PREFIX}0\"" "$OUT/netns-metrics.txt" || true)
@@ -117,6 +118,7 @@ echo "scrape, mode on: cold                      $COLD ms"
 echo "scrape, mode on: warm                      $WARM ms"
 echo "floor (setns + dumps + /proc reads)        $FLOOR ms"
 echo "warm / floor                               $(ratio "$WARM" "$FLOOR")   (target <= 1.3)"
+echo "floor, TCP in one walk (as the exporter)   $FLOOR_ONE_WALK ms; warm / it $(ratio "$WARM" "$FLOOR_ONE_WALK")"
 echo "per namespace with its sockets: exporter   $(per_namespace_us "$WARM" "$OFF") us, floor $(per_namespace_us "$FLOOR" 0) us"
 echo "per empty namespace: exporter              $(per_namespace_us "$EMPTY" "$OFF") us, floor $(per_namespace_us "$EMPTY_FLOOR" 0) us  (before the farms)"
 echo "series in the scrape                       $SERIES ($PER_NS of one namespace)"
