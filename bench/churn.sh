@@ -16,8 +16,7 @@
 # in a second namespace the exporter reads through --netns.all, and the floor is the sum of
 # floor.c in both. Needs root, python3, curl, gcc, awk; perf for PERF=1. Not part of `make test`.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH="/opt/swift/usr/bin:$PATH"
+source "$(dirname "$0")/common.sh"
 
 REPS=${REPS:-15}
 SOCKETS=${SOCKETS:-100000}
@@ -31,13 +30,10 @@ PERF=${PERF:-0}
 OUT=bench/out
 mkdir -p "$OUT"
 
-if [[ "${1:-}" != "--no-build" ]]; then
-    make release >&2   # the flags of the release binary users run (Makefile, RELEASE_FLAGS)
-fi
+build_release "$@"
 EXPORTER=${EXPORTER:-$(pwd)/.build/release/netstat_exporter}   # another build to compare with
 gcc -O2 -Wall -o "$OUT/floor" bench/floor.c
 gcc -O2 -Wall -o "$OUT/floor_fds" bench/floor_fds.c
-FARM=$(cd .. && pwd)/shared/tools/sockfarm.py
 
 NS=churnb$$
 CNS=$NS   # where the churners run
@@ -88,7 +84,6 @@ floor_ms() {
     done
     echo "$total"
 }
-median() { sort -g | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.1f", m}'; }
 # Sockets the last scrape counted as owned by a process born since the previous scrape.
 pending() { awk '/^netstat_tcp_connections\{.*process="pending"/ {n += $2} END {print n + 0}' "$OUT/metrics.txt"; }
 

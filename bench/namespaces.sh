@@ -13,8 +13,7 @@
 # A sock_diag dump walks the host's whole socket table for each namespace, so the per-namespace
 # cost grows with every socket on the host, for the floor as for the exporter. Needs root, python3, curl, gcc, awk. Not part of `make test`.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH="/opt/swift/usr/bin:$PATH"
+source "$(dirname "$0")/common.sh"
 
 REPS=${REPS:-10}
 NAMESPACES=${NAMESPACES:-100}
@@ -23,12 +22,9 @@ WORKERS=${WORKERS:-10}
 OUT=bench/out
 mkdir -p "$OUT"
 
-if [[ "${1:-}" != "--no-build" ]]; then
-    make release >&2   # the flags of the release binary users run (Makefile, RELEASE_FLAGS)
-fi
+build_release "$@"
 EXPORTER=$(pwd)/.build/release/netstat_exporter
 gcc -O2 -Wall -o "$OUT/floor_netns" bench/floor_netns.c
-FARM=$(cd .. && pwd)/shared/tools/sockfarm.py
 
 PREFIX=nsb$$x
 OWN=${PREFIX}own
@@ -41,13 +37,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-median() { sort -g | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.1f", m}'; }
 
 # Median of curl's own transfer time, in milliseconds.
 scrape_ms() {
     for ((i = 0; i < REPS; i++)); do
         ip netns exec "$OWN" curl -sf -o /dev/null -w '%{time_total}\n' "$1"
-    done | awk '{print $1 * 1000}' | median
+    done | median_ms_from_seconds
 }
 
 floor_ms() {   # floor_ms [--one-walk]

@@ -19,8 +19,7 @@
 # 5 % (MAX_GROWTH_PERCENT) above the sample taken at WARMUP, or when the exporter's stderr holds a
 # sanitizer report. Needs root (ip netns), python3, curl. Not part of `make test`.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH="/opt/swift/usr/bin:$PATH"
+source "$(dirname "$0")/common.sh"
 
 SCRAPES=${SCRAPES:-10000}
 SECONDS_LIMIT=${SECONDS_LIMIT:-0}     # 0: no time limit; otherwise stop after this many seconds
@@ -34,11 +33,8 @@ OUT=${OUT:-bench/out}      # logs: soak-exporter.log (its stderr), soak-farm.log
 mkdir -p "$OUT"
 rm -f "$OUT/soak-farm.log"
 
-if [[ "${1:-}" != "--no-build" ]]; then
-    make release >&2   # the flags of the release binary users run (Makefile, RELEASE_FLAGS)
-fi
+build_release "$@"
 EXPORTER=$(realpath "${EXPORTER:-.build/release/netstat_exporter}")
-FARM=$(cd .. && pwd)/shared/tools/sockfarm.py
 (( SCRAPES % SAMPLE_EVERY == 0 && SAMPLE_EVERY % CLIENTS == 0 )) \
     || { echo "SCRAPES must be a multiple of SAMPLE_EVERY, and SAMPLE_EVERY of CLIENTS" >&2; exit 2; }
 

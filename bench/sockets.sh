@@ -16,8 +16,7 @@
 # for. Needs root (ip netns), python3, ss, curl, gcc, awk; node_exporter is optional
 # (Debian: prometheus-node-exporter). Not part of `make test`.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH="/opt/swift/usr/bin:$PATH"
+source "$(dirname "$0")/common.sh"
 
 REPS=${REPS:-10}
 read -r -a EXPORTER_FLAGS <<<"${EXPORTER_FLAGS:-}"
@@ -28,12 +27,9 @@ CASES=${CASES:-"10000:10 50000:10 100000:10 100000:50"}
 OUT=bench/out
 mkdir -p "$OUT"
 
-if [[ "${1:-}" != "--no-build" ]]; then
-    make release >&2   # the flags of the release binary users run (Makefile, RELEASE_FLAGS)
-fi
+build_release "$@"
 EXPORTER=$(pwd)/.build/release/netstat_exporter
 gcc -O2 -Wall -o "$OUT/floor" bench/floor.c
-FARM=$(cd .. && pwd)/shared/tools/sockfarm.py
 NODE_EXPORTER=$(command -v prometheus-node-exporter || command -v node_exporter || true)
 
 NS=nsbench$$
@@ -54,7 +50,7 @@ median_ms() {
         end=$EPOCHREALTIME
         times+=("$(awk -v a="$start" -v b="$end" 'BEGIN {print (b - a) * 1000}')")
     done
-    printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.1f", m}'
+    printf '%s\n' "${times[@]}" | median
 }
 
 # Median of curl's own transfer time (excludes starting curl), in milliseconds.
@@ -63,7 +59,7 @@ median_scrape_ms() {
     for ((i = 0; i < REPS; i++)); do
         times+=("$(in_ns curl -sf -o /dev/null -w '%{time_total}' "$url")")
     done
-    printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1*1000} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.1f", m}'
+    printf '%s\n' "${times[@]}" | median_ms_from_seconds
 }
 
 # Medians of curl's transfer time for two URLs scraped alternately (same load for both): "a b".
@@ -73,8 +69,7 @@ median_scrape_pair_ms() {
         a+=("$(in_ns curl -sf -o /dev/null -w '%{time_total}' "$1")")
         b+=("$(in_ns curl -sf -o /dev/null -w '%{time_total}' "$2")")
     done
-    local median='{v[NR]=$1*1000} END {m = (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2; printf "%.1f", m}'
-    echo "$(printf '%s\n' "${a[@]}" | sort -g | awk "$median") $(printf '%s\n' "${b[@]}" | sort -g | awk "$median")"
+    echo "$(printf '%s\n' "${a[@]}" | median_ms_from_seconds) $(printf '%s\n' "${b[@]}" | median_ms_from_seconds)"
 }
 
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }

@@ -8,14 +8,11 @@
 #   bash bench/top-peers.sh --no-build        # after a release build (bench/sockets.sh builds one)
 #   REPS=21 WORKERS=10 PER=5000 bash bench/top-peers.sh --no-build
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH="/opt/swift/usr/bin:$PATH"
+source "$(dirname "$0")/common.sh"
 REPS=${REPS:-11} WORKERS=${WORKERS:-10} PER=${PER:-5000}
 OUT=bench/out
 mkdir -p "$OUT"
-if [[ "${1:-}" != "--no-build" ]]; then
-    make release >&2   # the flags of the release binary users run (Makefile, RELEASE_FLAGS)
-fi
+build_release "$@"
 EXPORTER=$(pwd)/.build/release/netstat_exporter
 gcc -O2 -Wall -o "$OUT/floor" bench/floor.c
 
@@ -53,7 +50,7 @@ for ((i = 0; i < REPS; i++)); do
     without+=("$(scrape_s http://127.0.0.1:10043/metrics)")
     floor+=("$(floor_s)")
 done
-median_ms() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1*1000} END {m = (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2; printf "%.1f", m}'; }
+median_ms() { printf '%s\n' "$@" | median_ms_from_seconds; }
 FLOOR=$(median_ms "${floor[@]}") WITH=$(median_ms "${with[@]}") WITHOUT=$(median_ms "${without[@]}")
 SOCKETS=$(in_ns "$OUT/floor" | awk '/^total/ {print $2}')
 echo "sockets $SOCKETS, distinct peers $((WORKERS * PER + 1)); medians of $REPS runs in ms; load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,17 @@
+# Sourced first by every bench script: runs it from the repository root with Swift on PATH and
+# gives it what they all use.
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH="/opt/swift/usr/bin:$PATH"
+FARM=$(cd .. && pwd)/shared/tools/sockfarm.py
+
+# The release binary with the flags users run (Makefile, RELEASE_FLAGS), unless the script's
+# first argument is --no-build.
+build_release() {
+    [[ "${1:-}" == "--no-build" ]] || make release >&2
+}
+
+# The median of the numbers on stdin, one a line, to one decimal.
+median() { sort -g | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.1f", m}'; }
+
+# The same, of numbers in seconds (curl's time_total), in milliseconds.
+median_ms_from_seconds() { awk '{printf "%.6f\n", $1 * 1000}' | median; }
