@@ -45,6 +45,30 @@ static void fill_header(struct nlmsghdr *header, size_t length, uint16_t type, u
     header->nlmsg_seq = sequence;
 }
 
+// A SOCK_DIAG_BY_FAMILY request: a dump (NLM_F_DUMP) or an exact lookup (the caller fills `id`).
+struct request_v2 {
+    struct nlmsghdr header;
+    struct inet_diag_req_v2 request;
+};
+
+static void start_request_v2(struct request_v2 *message, uint16_t flags, uint8_t family, uint8_t protocol,
+                             uint32_t states, uint32_t sequence) {
+    memset(message, 0, sizeof *message);
+    fill_header(&message->header, sizeof *message, SOCK_DIAG_BY_FAMILY, flags, sequence);
+    message->request.sdiag_family = family;
+    message->request.sdiag_protocol = protocol;
+    message->request.idiag_states = states;
+}
+
+// The (negative) errno of an NLMSG_ERROR message, 0 for an acknowledgement, -EIO when the
+// message is too short to say.
+static int netlink_error(const struct nlmsghdr *header) {
+    if (header->nlmsg_len < NLMSG_LENGTH(sizeof(int))) return -EIO;
+    int error;
+    memcpy(&error, NLMSG_DATA(header), sizeof error);
+    return error;
+}
+
 int csockdiag_request(int fd, uint8_t family, uint8_t protocol, uint32_t states, int with_meminfo,
                       uint32_t sequence) {
     uint8_t extensions = with_meminfo ? 1u << (INET_DIAG_SKMEMINFO - 1) : 0;
@@ -63,30 +87,16 @@ int csockdiag_request(int fd, uint8_t family, uint8_t protocol, uint32_t states,
         message.request.idiag_ext = extensions;
         return send_to_kernel(fd, &message, sizeof message);
     }
-    struct {
-        struct nlmsghdr header;
-        struct inet_diag_req_v2 request;
-    } message;
-    memset(&message, 0, sizeof message);
-    fill_header(&message.header, sizeof message, SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP, sequence);
-    message.request.sdiag_family = family;
-    message.request.sdiag_protocol = protocol;
-    message.request.idiag_states = states;
+    struct request_v2 message;
+    start_request_v2(&message, NLM_F_REQUEST | NLM_F_DUMP, family, protocol, states, sequence);
     message.request.idiag_ext = extensions;
     return send_to_kernel(fd, &message, sizeof message);
 }
 
 long csockdiag_lookup(int fd, uint8_t family, uint8_t protocol, const uint32_t source[4], uint16_t source_port,
                       const uint32_t destination[4], uint16_t destination_port, uint32_t sequence) {
-    struct {
-        struct nlmsghdr header;
-        struct inet_diag_req_v2 request;
-    } message;
-    memset(&message, 0, sizeof message);
-    fill_header(&message.header, sizeof message, SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST, sequence);
-    message.request.sdiag_family = family;
-    message.request.sdiag_protocol = protocol;
-    message.request.idiag_states = ~0u;
+    struct request_v2 message;
+    start_request_v2(&message, NLM_F_REQUEST, family, protocol, ~0u, sequence);
     // UDP looks a socket up as a datagram would find it: "src" is the remote end there
     // (net/ipv4/udp_diag.c: "src and dst are swapped for historical reasons"); TCP takes them
     // as a dump reports them.
@@ -111,8 +121,7 @@ long csockdiag_lookup(int fd, uint8_t family, uint8_t protocol, const uint32_t s
         for (; NLMSG_OK(header, remaining); header = NLMSG_NEXT(header, remaining)) {
             if (header->nlmsg_seq != sequence) continue;
             if (header->nlmsg_type == NLMSG_ERROR) {
-                int error = EIO;
-                if (header->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) memcpy(&error, NLMSG_DATA(header), sizeof error);
+                int error = netlink_error(header);
                 return error < 0 ? error : -error;
             }
             if (header->nlmsg_type != SOCK_DIAG_BY_FAMILY) continue;
@@ -137,12 +146,8 @@ int csockdiag_ends_dump(const void *buffer, size_t length, uint32_t sequence) {
     for (; NLMSG_OK(header, remaining); header = NLMSG_NEXT(header, remaining)) {
         if (header->nlmsg_seq != sequence) continue;
         if (header->nlmsg_type == NLMSG_DONE) return 1;
-        if (header->nlmsg_type != NLMSG_ERROR) continue;
         // An error of 0 is an acknowledgement; a message too short to say is a failure.
-        if (header->nlmsg_len < NLMSG_LENGTH(sizeof(int))) return 1;
-        int error;
-        memcpy(&error, NLMSG_DATA(header), sizeof error);
-        if (error != 0) return 1;
+        if (header->nlmsg_type == NLMSG_ERROR && netlink_error(header) != 0) return 1;
     }
     return 0;
 }
@@ -181,13 +186,7 @@ int csockdiag_decode(const void *buffer, size_t length, size_t offset, csockdiag
     }
     if (header->nlmsg_type == NLMSG_ERROR) {
         out->kind = CSOCKDIAG_ERROR;
-        if (header->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
-            int error;
-            memcpy(&error, NLMSG_DATA(header), sizeof error);
-            out->error = -error;
-        } else {
-            out->error = EIO;
-        }
+        out->error = -netlink_error(header);
         return 1;
     }
     if (header->nlmsg_type != SOCK_DIAG_BY_FAMILY && header->nlmsg_type != TCPDIAG_GETSOCK) {

@@ -56,10 +56,10 @@ public final class SocketOwners: Sendable {
         let watched = cache.socketsToWatch()
         let handover = Handover(cache)
         let procfs = self.procfs, secondThreadFrom = self.secondThreadFrom
-        return SocketOwnerScan(BackgroundThread {
+        let thread = BackgroundThread {
             OwnerCache.scan(procfs: procfs, previous: handover.take(), secondThreadFrom: secondThreadFrom)
-        },
-                               watched: watched)
+        }
+        return SocketOwnerScan(thread, watched: watched)
     }
 
     /// The owning pid of every inode in `inodes` (same order), -1 when none. `uids` are the

@@ -46,28 +46,28 @@ int csockdiag_open(void);
 /// Closes the socket.
 void csockdiag_close(int fd);
 
-/// Sends an inet_diag_req_v2 dump request for `protocol` (IPPROTO_TCP, IPPROTO_UDP) sockets
-/// of `family` (AF_INET, AF_INET6) whose state bit is set in `states` (1 << TCP_xxx).
+/// Starts a dump of the `protocol` (IPPROTO_TCP, IPPROTO_UDP) sockets of `family` (AF_INET,
+/// AF_INET6) whose state bit is set in `states` (1 << TCP_xxx): an inet_diag_req_v2 request.
+/// Family AF_UNSPEC (TCP only) dumps IPv4 and IPv6 in one walk of the table instead.
 /// `with_meminfo` asks for INET_DIAG_SKMEMINFO (the drop counter). Returns 0 or -errno.
-/// Starts a dump; family AF_UNSPEC (TCP only) dumps IPv4 and IPv6 in one walk of the table.
 int csockdiag_request(int fd, uint8_t family, uint8_t protocol, uint32_t states, int with_meminfo,
                       uint32_t sequence);
 
-/// Receives one datagram of the dump into `buffer`. Returns its length, 0 at EOF, or -errno.
 /// An exact lookup (no dump) of the `protocol` socket with these endpoints, as a dump reported
 /// them (addresses in network order, ports in host order): the inode of the socket the kernel
 /// holds there now (0 for one in TIME_WAIT), or -errno (-ENOENT: none).
 long csockdiag_lookup(int fd, uint8_t family, uint8_t protocol, const uint32_t source[4], uint16_t source_port,
                       const uint32_t destination[4], uint16_t destination_port, uint32_t sequence);
 
+/// Receives one datagram of the dump into `buffer`. Returns its length, 0 at EOF, or -errno.
 long csockdiag_receive(int fd, void *buffer, size_t capacity);
 
-/// Decodes the message at `offset` of the `length` received bytes into `out`.
-/// Returns 1 when a message was decoded, 0 when no whole message starts at `offset`.
 /// 1 when the datagram holds the end of dump `sequence` (NLMSG_DONE, or NLMSG_ERROR with an
 /// errno): what a receiver that reads ahead of the decoder needs to know to stop.
 int csockdiag_ends_dump(const void *buffer, size_t length, uint32_t sequence);
 
+/// Decodes the message at `offset` of the `length` received bytes into `out`.
+/// Returns 1 when a message was decoded, 0 when no whole message starts at `offset`.
 int csockdiag_decode(const void *buffer, size_t length, size_t offset, csockdiag_message *out);
 
 /// The kernel constants Swift cannot see through macros.
