@@ -10,10 +10,6 @@ import TestSupport
     static let established = [400, 400, 400, 400]
     static let closeWait = [50, 50, 50, 50]
 
-    static func connections(_ state: String, _ direction: String, _ port: Int, _ process: String) -> String {
-        "netstat_tcp_connections{state=\"\(state)\",direction=\"\(direction)\",port=\"\(port)\",process=\"\(process)\"}"
-    }
-
     @Test func standingCountsStayExactWhileConnectionsChurn() throws {
         try SocketFarm.with(workers: 4, established: 1600, closeWait: 200) { farm in
             // Four churners on basePort+4…+7, 250 new connections a second each, 300 kept open each.
@@ -29,15 +25,15 @@ import TestSupport
                 for worker in 0..<4 {
                     let listenPort = farm.basePort + worker
                     let name = "farm\(worker)"
-                    #expect(scrape[Self.connections("established", "inbound", listenPort, name)] == Double(Self.established[worker]))
-                    #expect(scrape[Self.connections("established", "outbound", listenPort, name)] == Double(Self.established[worker]))
-                    #expect(scrape[Self.connections("close_wait", "inbound", listenPort, name)] == Double(Self.closeWait[worker]))
+                    #expect(scrape[SocketFarm.connections("established", "inbound", listenPort, name)] == Double(Self.established[worker]))
+                    #expect(scrape[SocketFarm.connections("established", "outbound", listenPort, name)] == Double(Self.established[worker]))
+                    #expect(scrape[SocketFarm.connections("close_wait", "inbound", listenPort, name)] == Double(Self.closeWait[worker]))
                     #expect(scrape["netstat_tcp_listener_info{address=\"127.0.0.1\",port=\"\(listenPort)\",process=\"\(name)\"}"] == 1)
                     // Nothing of the farm waits for its owner, and nothing of it is orphaned but
                     // the closed client ends (until the kernel times them out, 60 s after the farm started).
                     #expect(scrape.matching("netstat_tcp_connections", ["port=\"\(listenPort)\"", "process=\"pending\""]).isEmpty)
                     let orphans = scrape.matching("netstat_tcp_connections", ["port=\"\(listenPort)\"", "process=\"-\""])
-                    #expect(Set(orphans.keys).isSubset(of: [Self.connections("fin_wait2", "outbound", listenPort, "-")]))
+                    #expect(Set(orphans.keys).isSubset(of: [SocketFarm.connections("fin_wait2", "outbound", listenPort, "-")]))
                 }
                 // The churners are there, attributed to themselves (or pending, when born since
                 // the previous scrape), and their counts move.

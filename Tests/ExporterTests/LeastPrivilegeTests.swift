@@ -21,9 +21,9 @@ import TestSupport
             for worker in 0..<4 {
                 let listenPort = farm.basePort + worker
                 let name = "farm\(worker)"
-                #expect(scrape[SocketAttributionTests.connections("established", "inbound", listenPort, name)]
+                #expect(scrape[SocketFarm.connections("established", "inbound", listenPort, name)]
                         == Double(SocketAttributionTests.established[worker]))
-                #expect(scrape[SocketAttributionTests.connections("close_wait", "inbound", listenPort, name)]
+                #expect(scrape[SocketFarm.connections("close_wait", "inbound", listenPort, name)]
                         == Double(SocketAttributionTests.closeWait[worker]))
                 #expect(scrape["netstat_tcp_listener_info{address=\"127.0.0.1\",port=\"\(listenPort)\",process=\"\(name)\"}"] == 1)
             }

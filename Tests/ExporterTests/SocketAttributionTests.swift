@@ -13,10 +13,6 @@ import TestSupport
         try SocketFarm.with(workers: 4, established: 42, closeWait: 9, body)
     }
 
-    static func connections(_ state: String, _ direction: String, _ port: Int, _ process: String) -> String {
-        "netstat_tcp_connections{state=\"\(state)\",direction=\"\(direction)\",port=\"\(port)\",process=\"\(process)\"}"
-    }
-
     /// Python holding a listener on :40000 (backlog 16) with 3 connections it never accepts,
     /// each of which has sent 100 bytes nobody reads, and a UDP socket bound to 127.0.0.1:40001
     /// holding one unread datagram.
@@ -41,10 +37,10 @@ import TestSupport
             for worker in 0..<4 {
                 let listenPort = farm.basePort + worker
                 let name = "farm\(worker)"
-                #expect(scrape[Self.connections("established", "inbound", listenPort, name)] == Double(Self.established[worker]))
-                #expect(scrape[Self.connections("established", "outbound", listenPort, name)] == Double(Self.established[worker]))
-                #expect(scrape[Self.connections("close_wait", "inbound", listenPort, name)] == Double(Self.closeWait[worker]))
-                #expect(scrape[Self.connections("fin_wait2", "outbound", listenPort, "-")] == Double(Self.closeWait[worker]))
+                #expect(scrape[SocketFarm.connections("established", "inbound", listenPort, name)] == Double(Self.established[worker]))
+                #expect(scrape[SocketFarm.connections("established", "outbound", listenPort, name)] == Double(Self.established[worker]))
+                #expect(scrape[SocketFarm.connections("close_wait", "inbound", listenPort, name)] == Double(Self.closeWait[worker]))
+                #expect(scrape[SocketFarm.connections("fin_wait2", "outbound", listenPort, "-")] == Double(Self.closeWait[worker]))
                 let listener = "{address=\"127.0.0.1\",port=\"\(listenPort)\",process=\"\(name)\"}"
                 #expect(scrape["netstat_tcp_listener_info" + listener] == 1)
                 #expect(scrape["netstat_tcp_listen_queue_length" + listener] == 0)
@@ -76,7 +72,7 @@ import TestSupport
                 ]
                 for (state, direction, process, count) in expected {
                     #expect(count > 0)
-                    #expect(scrape[Self.connections(state, direction, listenPort, process)] == Double(count),
+                    #expect(scrape[SocketFarm.connections(state, direction, listenPort, process)] == Double(count),
                             "\(state) \(direction) \(listenPort) \(process)")
                 }
             }
@@ -92,7 +88,7 @@ import TestSupport
             #expect(scrape["netstat_tcp_listen_queue_length" + listener] == 3)
             #expect(scrape["netstat_tcp_listen_queue_max" + listener] == 16)
             // The server ends wait in the accept queue, owned by no process yet.
-            #expect(scrape[Self.connections("established", "inbound", 40000, "-")] == 3)
+            #expect(scrape[SocketFarm.connections("established", "inbound", 40000, "-")] == 3)
             // 40000 is inside the ephemeral range, so the client ends' remote port is not kept.
             #expect(scrape["netstat_tcp_connections{state=\"established\",direction=\"outbound\",port=\"ephemeral\",process=\"python3\"}"] == 3)
             let queued = "{state=\"established\",direction=\"inbound\",port=\"40000\",process=\"-\"}"
@@ -126,10 +122,10 @@ import TestSupport
                 """)
             let port = try farm.startExporter(["--collector.sockets.peer-group=mapped=127.0.0.0/8"])
             let scrape = try farm.scrape(port)
-            #expect(scrape[Self.connections("established", "inbound", 30200, "python3")] == 2)
-            #expect(scrape[Self.connections("established", "outbound", 30200, "python3")] == 2)
-            #expect(scrape[Self.connections("established", "inbound", 30300, "python3")] == 2)
-            #expect(scrape[Self.connections("established", "outbound", 30300, "python3")] == 2)
+            #expect(scrape[SocketFarm.connections("established", "inbound", 30200, "python3")] == 2)
+            #expect(scrape[SocketFarm.connections("established", "outbound", 30200, "python3")] == 2)
+            #expect(scrape[SocketFarm.connections("established", "inbound", 30300, "python3")] == 2)
+            #expect(scrape[SocketFarm.connections("established", "outbound", 30300, "python3")] == 2)
             #expect(scrape["netstat_tcp_listener_info{address=\"::1\",port=\"30200\",process=\"python3\"}"] == 1)
             #expect(scrape["netstat_tcp_listener_info{address=\"::\",port=\"30300\",process=\"python3\"}"] == 1)
             // ::1 peers are loopback; ::ffff:127.0.0.1 and 127.0.0.1 peers fall in the IPv4 group.
@@ -204,10 +200,10 @@ import TestSupport
             #expect(scrape["netstat_scrape_collector_success{collector=\"sockets\"}"] == 1)
             for worker in 0..<4 {
                 let listenPort = farm.basePort + worker
-                #expect(scrape[Self.connections("established", "inbound", listenPort, "unknown")] == Double(Self.established[worker]))
-                #expect(scrape[Self.connections("close_wait", "inbound", listenPort, "unknown")] == Double(Self.closeWait[worker]))
+                #expect(scrape[SocketFarm.connections("established", "inbound", listenPort, "unknown")] == Double(Self.established[worker]))
+                #expect(scrape[SocketFarm.connections("close_wait", "inbound", listenPort, "unknown")] == Double(Self.closeWait[worker]))
                 // Orphans have no inode: nobody owns them, whoever looks.
-                #expect(scrape[Self.connections("fin_wait2", "outbound", listenPort, "-")] == Double(Self.closeWait[worker]))
+                #expect(scrape[SocketFarm.connections("fin_wait2", "outbound", listenPort, "-")] == Double(Self.closeWait[worker]))
                 #expect(scrape["netstat_tcp_listener_info{address=\"127.0.0.1\",port=\"\(listenPort)\",process=\"unknown\"}"] == 1)
             }
             // Its own descriptors it can read.
@@ -251,7 +247,7 @@ import TestSupport
             }
             try farm.startPython(Self.churner(stepFile: stepFile))
             let port = try farm.startExporter()
-            let inbound = Self.connections("established", "inbound", 30100, "python3")
+            let inbound = SocketFarm.connections("established", "inbound", 30100, "python3")
             let outbound = "netstat_tcp_connections{state=\"established\",direction=\"outbound\",port=\"30100\",process=\"python3\"}"
             for _ in 0..<3 {
                 let scrape = try farm.scrape(port)
@@ -263,7 +259,7 @@ import TestSupport
             // A socket on a number that held a file is new to the cache: it may be "pending" for
             // the first scrape after the step (the process was not listed), never longer.
             let first = try farm.scrape(port)
-            let pendingInbound = first[Self.connections("established", "inbound", 30100, "pending")] ?? 0
+            let pendingInbound = first[SocketFarm.connections("established", "inbound", 30100, "pending")] ?? 0
             let pendingOutbound = first.matching("netstat_tcp_connections", ["direction=\"outbound\"", "port=\"30100\"",
                                                                             "process=\"pending\""]).values.reduce(0, +)
             #expect(first[inbound].map { $0 + pendingInbound } == 21)
@@ -272,7 +268,7 @@ import TestSupport
                 let scrape = try farm.scrape(port)
                 #expect(scrape[inbound] == 21)
                 #expect(scrape[outbound] == 21)
-                #expect(scrape[Self.connections("established", "inbound", farm.basePort, "farm0")] == 11)
+                #expect(scrape[SocketFarm.connections("established", "inbound", farm.basePort, "farm0")] == 11)
             }
         }
     }
@@ -296,7 +292,7 @@ import TestSupport
                 let scrape = try farm.scrape(port)
                 #expect(scrape["netstat_scrape_collector_success{collector=\"sockets\"}"] == 1)
                 #expect(scrape["netstat_sockets_attribution_complete"] == 1)
-                #expect(scrape[Self.connections("established", "inbound", farm.basePort, "farm0")] == 11)
+                #expect(scrape[SocketFarm.connections("established", "inbound", farm.basePort, "farm0")] == 11)
             }
         }
     }

@@ -20,6 +20,11 @@ final class SocketFarm {
         self.basePort = basePort
     }
 
+    /// The series of a farm's connections, without the optional user label.
+    static func connections(_ state: String, _ direction: String, _ port: Int, _ process: String) -> String {
+        "netstat_tcp_connections{state=\"\(state)\",direction=\"\(direction)\",port=\"\(port)\",process=\"\(process)\"}"
+    }
+
     /// The same rule as every other end-to-end test: `RunningExporter.binary`.
     static var exporterBinary: String { RunningExporter.binary }
 

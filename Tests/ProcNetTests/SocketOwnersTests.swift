@@ -129,10 +129,9 @@ import Testing
         let child = try Child()
         let socket = try child.readInode()
         #expect(owner(owners, [socket]).owners == [child.pid])
-        // A file's number now holds a socket and the count is unchanged: a new unowned socket
-        // makes the unlisted processes of its uid listed.
-        // Same count: unless the child's CPU time moved, it is not listed, and the new socket
-        // waits one scrape as pending; the next finds it.
+        // A file's number now holds a socket and the count is unchanged: unless the child's CPU
+        // time moved, it is not listed, and the new socket waits one scrape as pending; the next
+        // scrape lists the unlisted processes of its uid and finds it.
         let onFileNumber = try child.send("file")
         let first = owner(owners, [socket, onFileNumber]).owners
         #expect(first == [child.pid, child.pid] || first == [child.pid, SocketAttribution.pendingOwner])
