@@ -8,7 +8,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -241,20 +240,6 @@ static inline const char *netstat_tls_check(const char *cert_pem, const char *ke
 static inline int netstat_mhd_quiesce(struct MHD_Daemon *daemon) {
     MHD_socket fd = MHD_quiesce_daemon(daemon);
     return fd == MHD_INVALID_SOCKET ? -1 : (int)fd;
-}
-
-/// Makes every thread allocate from one malloc arena. glibc gives each new thread (the polling
-/// thread, each request worker) an arena of its own, which stays resident after the thread ends.
-static inline void netstat_single_malloc_arena(void) {
-    mallopt(M_ARENA_MAX, 1);
-}
-
-/// Gives every allocation of `bytes` or more an mmap of its own, unmapped when freed. Left
-/// alone, glibc raises this threshold after the first large free (up to 32 MB) and serves later
-/// large blocks from the heap, which keeps them resident: with a million sockets, a scrape's
-/// per-socket arrays left the exporter at 86 MB after scrapes instead of 46 (bench/churn.sh).
-static inline void netstat_mmap_large_allocations(size_t bytes) {
-    mallopt(M_MMAP_THRESHOLD, (int)bytes);
 }
 
 /// A response holding its own copy of the body, so Swift's buffer may go away at once.

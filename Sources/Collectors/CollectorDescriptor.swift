@@ -1,19 +1,28 @@
+import Exposition
+import Flags
+import ProcNet
+
 /// What the registry knows of a collector before it exists: its name (the `collector` label and
-/// the `--collector.<name>` flag), whether it is on by default, its own flags, and how to make
-/// it from the parsed flags (which may reject a bad value).
+/// the `--collector.<name>` flag), the families it writes, whether it is on by default, its own
+/// flags, and how to make it from the parsed flags (which may reject a bad value).
 public struct CollectorDescriptor: Sendable {
     public let name: String
     public let help: String
+    /// Every family it writes, for the metric reference; empty for one whose families come from
+    /// the files it reads (protocols: one per kernel field).
+    public let families: [MetricDeclaration]
     public let enabledByDefault: Bool
     public let flags: [FlagDefinition]
     public let make: @Sendable (FlagValues, ProcPaths) throws(FlagError) -> any Collector
 
     public init(
-        name: String, help: String, enabledByDefault: Bool = true, flags: [FlagDefinition] = [],
+        name: String, help: String, families: [MetricDeclaration], enabledByDefault: Bool = true,
+        flags: [FlagDefinition] = [],
         make: @escaping @Sendable (FlagValues, ProcPaths) throws(FlagError) -> any Collector
     ) {
         self.name = name
         self.help = help
+        self.families = families
         self.enabledByDefault = enabledByDefault
         self.flags = flags
         self.make = make

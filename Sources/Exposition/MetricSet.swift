@@ -31,14 +31,15 @@ public struct MetricSet: Sendable {
         }
     }
 
-    public mutating func gauge(_ name: String, help: String, labels: [Label] = [], _ value: MetricValue) {
-        add(name, .gauge, help: help, labels: labels, value: value)
+    /// Adds one series of a declared family.
+    public mutating func add(_ family: MetricDeclaration, _ labels: [Label] = [], _ value: MetricValue) {
+        add(family.name, family.type, help: family.help, labels: labels, value: value)
     }
 
-    public mutating func counter(_ name: String, help: String, labels: [Label] = [], _ value: MetricValue) {
-        add(name, .counter, help: help, labels: labels, value: value)
+    /// Declares a family with no series yet, so HELP and TYPE appear even when it is empty.
+    public mutating func declare(_ family: MetricDeclaration) {
+        declare(family.name, family.type, help: family.help)
     }
-
 
     /// Adds every series of `other`; a family new here keeps `other`'s type and HELP.
     public mutating func merge(_ other: MetricSet) {

@@ -2,6 +2,7 @@ import CMicroHTTPD
 #if canImport(Glibc)
 import Glibc
 #endif
+import Threads
 
 /// An HTTP(S) server on libmicrohttpd: one listening socket, one polling thread (epoll) for every
 /// connection, and a Swift handler that turns each request into a response on a `WorkerPool`
@@ -26,7 +27,7 @@ public final class HTTPServer: Sendable {
     let core: ServerCore
     let listenFD: Int32
     nonisolated(unsafe) private var daemon: OpaquePointer?
-    nonisolated(unsafe) private var sweeper: pthread_t?
+    nonisolated(unsafe) private var sweeper: BackgroundThread<Void>?
 
     /// Binds `address` and starts serving, over TLS when `tls` is given. Fails with a message
     /// naming the address and the reason (port in use, address not on this host).
@@ -100,7 +101,7 @@ public final class HTTPServer: Sendable {
         let table = core.table
         let interval = limits.sweepInterval
         let timeout = limits.readTimeoutSeconds
-        sweeper = startThread(detached: false) { [core] in
+        sweeper = BackgroundThread.startIfAvailable { [core] in
             while core.sleep(seconds: interval) { table.expire(olderThan: timeout) }
         }
     }
@@ -144,20 +145,6 @@ public final class HTTPServer: Sendable {
         return true
     }
 
-    /// Call once before any server starts: all threads then share one malloc arena. Without it
-    /// glibc gives threads arenas of their own, kept resident after the threads end: measured on a
-    /// release build, RSS grew 3 to 9 MB over a few scrapes without it and about 1 MB with it.
-    /// Scrapes are few; the lock they share costs nothing measurable.
-    public static func useOneMallocArena() {
-        netstat_single_malloc_arena()
-    }
-
-    /// Call once at start: blocks of 256 KB and more (a scrape's per-socket arrays) are mapped
-    /// on their own and given back to the system when freed, instead of staying resident.
-    public static func returnLargeAllocationsWhenFreed() {
-        netstat_mmap_large_allocations(256 * 1024)
-    }
-
     /// Stops the daemon: requests still being answered get 503, every connection is closed, and
     /// the daemon's and the sweeper's threads are waited for.
     public func stop() {
@@ -166,7 +153,7 @@ public final class HTTPServer: Sendable {
         // Give the polling thread a moment to send those 503s before every connection is closed.
         _ = drain(until: .now + .milliseconds(500))
         core.wakeSweeper()
-        if let sweeper { pthread_join(sweeper, nil) }
+        sweeper?.wait()
         MHD_stop_daemon(daemon)
         self.daemon = nil
         self.sweeper = nil

@@ -1,4 +1,5 @@
 import CMicroHTTPD
+import Threads
 
 /// What one daemon's callbacks need: the handler, the workers that run it, the connection
 /// table, the error log, and the C struct of callbacks whose context points back here. Retained

@@ -1,3 +1,5 @@
+import Threads
+
 /// The threads that run request handlers, so that libmicrohttpd's polling thread only moves bytes:
 /// a scrape that takes seconds occupies a worker, never the thread every other connection waits on.
 ///
@@ -32,7 +34,7 @@ public final class WorkerPool: @unchecked Sendable {
             lock.signal()
         }
         lock.unlock()
-        if spawn && startThread(detached: true, { self.work() }) == nil {
+        if spawn && !BackgroundThread.detach({ self.work() }) {
             // No thread to be had: an existing worker takes it, or, with none, run it here.
             lock.lock()
             threads -= 1

@@ -5,6 +5,7 @@ import Musl
 #endif
 import CSockDiag
 import ProcNet
+import Threads
 
 /// Receives the rest of a dump on its own thread while the caller decodes what came before.
 ///

@@ -1,4 +1,5 @@
 import Collectors
+import Flags
 
 /// A duration flag written as Prometheus and Go write them: a whole number and a unit,
 /// `500ms`, `10s`, `2m`, `1h`, or several together (`1m30s`).

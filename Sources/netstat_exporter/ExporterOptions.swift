@@ -1,6 +1,9 @@
 import Collectors
 import HTTPServer
 import Logging
+import Flags
+import Namespaces
+import ProcNet
 
 /// The exporter's own flags (web and paths) beside every collector's, as `--help` lists them.
 struct ExporterOptions {

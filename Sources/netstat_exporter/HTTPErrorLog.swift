@@ -1,5 +1,6 @@
 import Collectors
 import Synchronization
+import Logging
 
 /// libmicrohttpd's own error lines, written through the exporter's log with each kind of line
 /// (its format string, a bounded set) rate-limited on its own: a thousand refused connections

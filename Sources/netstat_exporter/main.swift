@@ -5,6 +5,7 @@ import Collectors
 import HTTPServer
 import Logging
 import WebConfig
+import Flags
 
 /// Writes an error line and exits non-zero: bad flags and start-up failures end here, with one
 /// line naming the problem and no stack trace.
@@ -18,8 +19,7 @@ func exitWithError(_ message: String, file: String = #fileID, line: Int = #line)
 var unblocked = sigset_t()
 sigemptyset(&unblocked)
 sigprocmask(SIG_SETMASK, &unblocked, nil)
-HTTPServer.useOneMallocArena()
-HTTPServer.returnLargeAllocationsWhenFreed()
+MallocTuning.apply()
 
 let outcome: FlagParser.Outcome
 do {

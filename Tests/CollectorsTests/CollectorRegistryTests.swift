@@ -1,14 +1,15 @@
 import Exposition
 import ProcNet
+import Flags
+import Namespaces
 import Testing
 @testable import Collectors
 
 @Suite struct CollectorRegistryTests {
     /// A collector that exports one series, skips two lines and then fails, as a broken file would.
-    struct Broken: Collector {
-        let paths = ProcPaths()
+    struct Broken: PerNamespaceCollector {
         func collect(_ namespace: NetworkNamespace, into metrics: inout MetricSet, report: inout CollectorReport) {
-            metrics.gauge("netstat_partial", help: "Partial.", .unsigned(5))
+            metrics.add("netstat_partial", .gauge, help: "Partial.", value: .unsigned(5))
             var summary = ParseSummary()
             summary.skip(line: 3, "bad row")
             summary.skip(line: 4, "bad row")
@@ -17,14 +18,13 @@ import Testing
         }
     }
 
-    struct Fine: Collector {
-        let paths = ProcPaths()
+    struct Fine: PerNamespaceCollector {
         func collect(_ namespace: NetworkNamespace, into metrics: inout MetricSet, report: inout CollectorReport) {
-            metrics.gauge("netstat_fine", help: "Fine.", .unsigned(1))
+            metrics.add("netstat_fine", .gauge, help: "Fine.", value: .unsigned(1))
         }
     }
 
-    let registry = CollectorRegistry(collectors: [("broken", Broken()), ("fine", Fine())],
+    let registry = CollectorRegistry(collectors: [NamedCollector("broken", Broken()), NamedCollector("fine", Fine())],
                                      buildInfo: BuildInfo(version: "1.2.3", swiftVersion: "6.3"))
 
     func collectorValue(_ metrics: MetricSet, _ name: String, _ collector: String) -> MetricValue? {

@@ -1,14 +1,23 @@
-import Collectors
+@testable import Collectors
 import Exposition
 import Foundation
+import Namespaces
+import ProcNet
 import TestSupport
 
-/// Runs collectors once into one MetricSet, as a scrape does, for assertions.
+/// Runs collectors once over one procfs (and sysfs), as a scrape of the exporter's own
+/// namespace does (`Scrape`), into one MetricSet, for assertions.
 enum CollectorRun {
-    static func once(_ collectors: any Collector...) -> (metrics: MetricSet, report: CollectorReport) {
-        var metrics = MetricSet()
+    static func once(_ collectors: any Collector..., paths: ProcPaths) -> (metrics: MetricSet, report: CollectorReport) {
+        once(collectors, in: .own(paths))
+    }
+
+    static func once(_ collectors: [any Collector], in namespace: NetworkNamespace)
+        -> (metrics: MetricSet, report: CollectorReport) {
+        let named = collectors.enumerated().map { NamedCollector("collector\($0.offset)", $0.element) }
+        let (metrics, outcomes) = Scrape(collectors: named, own: namespace, namespaces: nil, countSeries: false).run()
         var report = CollectorReport()
-        for collector in collectors { collector.collect(into: &metrics, report: &report) }
+        for outcome in outcomes { report.merge(outcome.report) }
         return (metrics, report)
     }
 }
@@ -29,7 +38,8 @@ extension CollectorRun {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         for (relative, contents) in files { try Fixtures.write(contents, to: relative, in: directory) }
-        let (metrics, report) = once(make(ProcPaths(procfs: directory.path)))
+        let paths = ProcPaths(procfs: directory.path)
+        let (metrics, report) = once(make(paths), paths: paths)
         return (metrics, report, directory.path)
     }
 }

@@ -1,3 +1,4 @@
+import Flags
 import Testing
 @testable import Collectors
 

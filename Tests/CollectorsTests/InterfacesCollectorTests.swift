@@ -1,4 +1,6 @@
 import Foundation
+import Flags
+import ProcNet
 import Testing
 import TestSupport
 import Exposition
@@ -26,11 +28,8 @@ import Exposition
         return root
     }
 
-    static func collect(_ collector: InterfacesCollector) -> (MetricSet, CollectorReport) {
-        var metrics = MetricSet()
-        var report = CollectorReport()
-        collector.collect(into: &metrics, report: &report)
-        return (metrics, report)
+    static func collect(_ collector: InterfacesCollector, _ paths: ProcPaths) -> (MetricSet, CollectorReport) {
+        CollectorRun.once(collector, paths: paths)
     }
 
     static func paths(_ root: URL) -> ProcPaths {
@@ -40,7 +39,7 @@ import Exposition
     @Test func exportsTheCountersOfEveryDevice() throws {
         let root = try Self.makeTree()
         defer { try? FileManager.default.removeItem(at: root) }
-        let (metrics, report) = Self.collect(InterfacesCollector(paths: Self.paths(root)))
+        let (metrics, report) = Self.collect(InterfacesCollector(), Self.paths(root))
         #expect(report.succeeded)
         #expect(report.skippedLines == 0)
         #expect(metrics.renderedSeries("netstat_interface_receive_bytes_total") == [
@@ -69,7 +68,7 @@ import Exposition
             """
         let root = try Self.makeTree(dev: dev)
         defer { try? FileManager.default.removeItem(at: root) }
-        let (metrics, _) = Self.collect(InterfacesCollector(paths: Self.paths(root)))
+        let (metrics, _) = Self.collect(InterfacesCollector(), Self.paths(root))
         let names = [
             "receive_bytes", "receive_packets", "receive_errors", "receive_dropped", "receive_fifo_errors",
             "receive_frame_errors", "receive_compressed", "receive_multicast", "transmit_bytes", "transmit_packets",
@@ -84,7 +83,7 @@ import Exposition
     @Test func readsLinkStateMTUSpeedAndAddressFromSysfs() throws {
         let root = try Self.makeTree()
         defer { try? FileManager.default.removeItem(at: root) }
-        let (metrics, report) = Self.collect(InterfacesCollector(paths: Self.paths(root)))
+        let (metrics, report) = Self.collect(InterfacesCollector(), Self.paths(root))
         #expect(report.succeeded)
         #expect(metrics.renderedSeries("netstat_interface_up") == [
             "netstat_interface_up{device=\"docker0\"} 0",
@@ -107,8 +106,8 @@ import Exposition
     }
 
     @Test func readsTheLiveLoopbackFromSysfs() throws {
-        let (metrics, report) = Self.collect(InterfacesCollector(
-            paths: ProcPaths(), devices: try NameFilter(include: "lo", exclude: nil, flagPrefix: "test")))
+        let (metrics, report) = Self.collect(
+            InterfacesCollector(devices: try NameFilter(include: "lo", exclude: nil, flagPrefix: "test")), ProcPaths())
         #expect(report.succeeded)
         let lo = [Label("device", "lo")]
         #expect(metrics.value("netstat_interface_up", lo) == .unsigned(0))
@@ -124,7 +123,7 @@ import Exposition
         let root = try Self.makeTree()
         defer { try? FileManager.default.removeItem(at: root) }
         try Fixtures.write("lots\n", to: "sys/class/net/eth0/mtu", in: root)
-        let (metrics, report) = Self.collect(InterfacesCollector(paths: Self.paths(root)))
+        let (metrics, report) = Self.collect(InterfacesCollector(), Self.paths(root))
         #expect(report.succeeded)
         #expect(report.skippedLines == 1)
         #expect(metrics.value("netstat_interface_mtu_bytes", [Label("device", "eth0")]) == nil)
@@ -135,7 +134,7 @@ import Exposition
         let root = try Self.makeTree()
         defer { try? FileManager.default.removeItem(at: root) }
         let missing = ProcPaths(procfs: root.appendingPathComponent("nowhere").path, sysfs: root.path)
-        let (none, failed) = Self.collect(InterfacesCollector(paths: missing))
+        let (none, failed) = Self.collect(InterfacesCollector(), missing)
         #expect(!failed.succeeded)
         #expect(failed.failures == ["\(missing.proc("net/dev")): no such file"])
         #expect(none.families.isEmpty)
@@ -143,14 +142,14 @@ import Exposition
         let text = try String(contentsOfFile: Fixtures.shared("procfs/proc/net/dev"), encoding: .utf8)
         let broken = text + "  eth1: 1 2 3\n" + "  eth2: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 x\n"
         try Fixtures.write(broken, to: "proc/net/dev", in: root)
-        let (metrics, report) = Self.collect(InterfacesCollector(paths: Self.paths(root)))
+        let (metrics, report) = Self.collect(InterfacesCollector(), Self.paths(root))
         #expect(report.succeeded)
         #expect(report.skippedLines == 2)
         #expect(report.firstSkip == "\(Self.paths(root).proc("net/dev")): line 7: malformed device row")
         #expect(metrics.renderedSeries("netstat_interface_receive_bytes_total").count == 4)
 
         try Fixtures.write("", to: "proc/net/dev", in: root)
-        let (empty, emptyReport) = Self.collect(InterfacesCollector(paths: Self.paths(root)))
+        let (empty, emptyReport) = Self.collect(InterfacesCollector(), Self.paths(root))
         #expect(emptyReport.succeeded)
         #expect(emptyReport.skippedLines == 1)
         #expect(empty.families.isEmpty)
@@ -168,7 +167,7 @@ import Exposition
         let root = try Self.makeTree()
         defer { try? FileManager.default.removeItem(at: root) }
         func devices(_ arguments: [String]) throws -> [String] {
-            let (metrics, _) = Self.collect(try make(arguments, root: root))
+            let (metrics, _) = Self.collect(try make(arguments, root: root), Self.paths(root))
             return (metrics.families["netstat_interface_receive_bytes_total"]?.samples ?? [])
                 .map { $0.labels[0].value }.sorted()
         }
@@ -179,7 +178,7 @@ import Exposition
         #expect(try devices(["--collector.interfaces.device-exclude=veth.*|docker.*"]) == ["eth0", "lo"])
         #expect(try devices(["--collector.interfaces.device-include=.*eth.*",
                              "--collector.interfaces.device-exclude=veth.*"]) == ["eth0"])
-        let (metrics, _) = Self.collect(try make(["--collector.interfaces.device-exclude=eth0"], root: root))
+        let (metrics, _) = Self.collect(try make(["--collector.interfaces.device-exclude=eth0"], root: root), Self.paths(root))
         #expect(metrics.value("netstat_interface_speed_bytes", [Label("device", "eth0")]) == nil)
         #expect(metrics.families["netstat_interface_speed_bytes"] == nil)
     }

@@ -3,6 +3,8 @@ import Exposition
 import Glibc
 import ProcNet
 import SockDiag
+import Flags
+import Namespaces
 import Testing
 import TestSupport
 
@@ -13,8 +15,8 @@ import TestSupport
 /// (NLM_F_DUMP_INTR cannot be provoked on demand: inet_diag dumps do not set it on the kernels we
 /// know, so its decoding is tested on crafted datagrams in SockDiagMessagesTests.)
 @Suite(.serialized) struct NetlinkFallbackTests {
-    func inNamespace(_ body: (LoopbackSocket, Collectors.NetworkNamespace) throws -> Void) throws {
-        let netns = try TestSupport.NetworkNamespace(prefix: "suitenl")
+    func inNamespace(_ body: (LoopbackSocket, NetworkNamespace) throws -> Void) throws {
+        let netns = try TestNamespace(prefix: "suitenl")
         defer { netns.delete() }
         try netns.entered {
             let listener = try LoopbackSocket.tcpListener()
@@ -22,16 +24,14 @@ import TestSupport
         }
     }
 
-    func scrape(_ collector: SocketsCollector, _ namespace: Collectors.NetworkNamespace) -> (MetricSet, CollectorReport) {
-        var metrics = MetricSet()
-        var report = CollectorReport()
-        collector.collect(namespace, into: &metrics, report: &report)
-        return (metrics, report)
+    /// One scrape of the namespace alone, as the exporter's own (its series carry netns="suite").
+    func scrape(_ collector: SocketsCollector, _ namespace: NetworkNamespace) -> (MetricSet, CollectorReport) {
+        CollectorRun.once([collector], in: namespace)
     }
 
     /// The listener count: exactly our one listener, whichever source served it.
     func listening(_ metrics: MetricSet) -> MetricValue? {
-        metrics.value("netstat_tcp_sockets", [Label("family", "ipv4"), Label("state", "listen")])
+        metrics.value("netstat_tcp_sockets", [Label("family", "ipv4"), Label("state", "listen"), Label("netns", "suite")])
     }
 
     /// A sockets collector with `source` on the live /proc, listing `port` so the test's

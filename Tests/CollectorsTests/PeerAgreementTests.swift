@@ -1,6 +1,7 @@
 import Collectors
 import Exposition
 import Foundation
+import ProcNet
 import Testing
 import TestSupport
 
@@ -15,8 +16,8 @@ import TestSupport
 
     @Test func everyNodeExporterValueAgrees() throws {
         let paths = ProcPaths(procfs: Fixtures.shared("node_exporter/proc"))
-        let (metrics, report) = CollectorRun.once(ProtocolsCollector(paths: paths),
-                                                  SockstatCollector(paths: paths, pageSize: 4096))
+        let (metrics, report) = CollectorRun.once(ProtocolsCollector(), SockstatCollector(pageSize: 4096),
+                                                  paths: paths)
         #expect(report.succeeded)
         #expect(report.skippedLines == 0)
 

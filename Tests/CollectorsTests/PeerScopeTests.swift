@@ -1,5 +1,6 @@
 @testable import Collectors
 import ProcNet
+import Flags
 import Testing
 
 @Suite struct PeerScopeTests {

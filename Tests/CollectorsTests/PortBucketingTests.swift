@@ -1,4 +1,5 @@
 @testable import Collectors
+import Flags
 import Testing
 
 @Suite struct PortBucketingTests {

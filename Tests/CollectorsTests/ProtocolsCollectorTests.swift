@@ -1,6 +1,8 @@
 @testable import Collectors
 import Exposition
 import Foundation
+import Flags
+import ProcNet
 import Testing
 import TestSupport
 
@@ -8,8 +10,8 @@ import TestSupport
     static let procfsFixture = ProcPaths(procfs: Fixtures.shared("procfs/proc-pid-26231"))
 
     @Test func exportsEveryFieldOfTheFixture() {
-        let collector = ProtocolsCollector(paths: Self.procfsFixture)
-        let (metrics, report) = CollectorRun.once(collector)
+        let collector = ProtocolsCollector()
+        let (metrics, report) = CollectorRun.once(collector, paths: Self.procfsFixture)
         #expect(report.succeeded)
         #expect(report.skippedLines == 1)  // snmp6's stray "Mode: 644" line
         #expect(metrics.families.count == 79 + 131 + 91)
@@ -45,14 +47,14 @@ import TestSupport
 
     @Test func fieldsFlagNarrowsTheNames() throws {
         let collector = try Self.make(["--collector.protocols.fields=tcpext_listen.*|tcp_max_conn"])
-        let (metrics, report) = CollectorRun.once(collector)
+        let (metrics, report) = CollectorRun.once(collector, paths: Self.procfsFixture)
         #expect(report.succeeded)
         #expect(metrics.families.keys.sorted() == [
             "netstat_tcp_max_conn", "netstat_tcpext_listen_drops_total", "netstat_tcpext_listen_overflows_total",
         ])
         // Anchored: a partial match is not enough.
         let partial = try Self.make(["--collector.protocols.fields=listen"])
-        #expect(CollectorRun.once(partial).metrics.families.isEmpty)
+        #expect(CollectorRun.once(partial, paths: Self.procfsFixture).metrics.families.isEmpty)
     }
 
     @Test func invalidFieldsRegexIsAFlagError() {
@@ -63,7 +65,7 @@ import TestSupport
 
     @Test func missingRequiredFileFailsButTheOthersAreExported() throws {
         let (metrics, report, root) = try CollectorRun.inProcTree(
-            ["net/netstat": "TcpExt: ListenOverflows\nTcpExt: 7\n"]) { ProtocolsCollector(paths: $0) }
+            ["net/netstat": "TcpExt: ListenOverflows\nTcpExt: 7\n"]) { _ in ProtocolsCollector() }
         #expect(report.failures == ["\(root)/net/snmp: no such file"])
         #expect(metrics.families.keys.sorted() == ["netstat_tcpext_listen_overflows_total"])
         #expect(metrics.single("netstat_tcpext_listen_overflows_total") == .unsigned(7))
@@ -72,7 +74,7 @@ import TestSupport
     @Test func missingSNMP6IsNoDataNotAFailure() throws {
         let (metrics, report, _) = try CollectorRun.inProcTree(
             ["net/snmp": "Tcp: MaxConn\nTcp: -1\n", "net/netstat": "TcpExt: TW\nTcpExt: 3\n"]
-        ) { ProtocolsCollector(paths: $0) }
+        ) { _ in ProtocolsCollector() }
         #expect(report.succeeded)
         #expect(report.skippedLines == 0)
         #expect(metrics.families.keys.sorted() == ["netstat_tcp_max_conn", "netstat_tcpext_tw_total"])
@@ -81,7 +83,7 @@ import TestSupport
     @Test func emptyOrGarbageRequiredFileFails() throws {
         let (metrics, report, root) = try CollectorRun.inProcTree(
             ["net/snmp": "", "net/netstat": "garbage\n\u{0}\u{1}\n", "net/snmp6": ""]
-        ) { ProtocolsCollector(paths: $0) }
+        ) { _ in ProtocolsCollector() }
         #expect(report.failures == [
             "\(root)/net/snmp:1: no statistics found",
             "\(root)/net/netstat:1: no statistics found",
@@ -95,7 +97,7 @@ import TestSupport
             "net/snmp": "Ip: Forwarding DefaultTTL\nIp: 1\nTcp: CurrEstab\nTcp: 4\n",
             "net/netstat": "TcpExt: TW\nTcpExt: 3\n",
             "net/snmp6": "Ip6InReceives 5\nIp6InDelivers\n",
-        ]) { ProtocolsCollector(paths: $0) }
+        ]) { _ in ProtocolsCollector() }
         #expect(report.succeeded)
         #expect(report.skippedLines == 2)
         #expect(report.firstSkip == "\(root)/net/snmp: line 2: Ip: 2 names but 1 values")
@@ -108,7 +110,7 @@ import TestSupport
         // TCPFoo and TcpFoo both become tcp_foo; the first in file order wins.
         let (metrics, report, _) = try CollectorRun.inProcTree(
             ["net/snmp": "Tcp: TCPFoo TcpFoo Bar\nTcp: 1 2 3\n", "net/netstat": "TcpExt: TW\nTcpExt: 3\n"]
-        ) { ProtocolsCollector(paths: $0) }
+        ) { _ in ProtocolsCollector() }
         #expect(report.succeeded)
         #expect(metrics.families["netstat_tcp_tcp_foo_total"]?.samples.count == 1)
         #expect(metrics.single("netstat_tcp_tcp_foo_total") == .unsigned(1))
@@ -117,11 +119,11 @@ import TestSupport
     }
 
     @Test func concurrentScrapesAgree() async {
-        let collector = ProtocolsCollector(paths: Self.procfsFixture)
-        let expected = CollectorRun.once(collector).metrics.sortedFamilies.map(\.samples)
+        let collector = ProtocolsCollector()
+        let expected = CollectorRun.once(collector, paths: Self.procfsFixture).metrics.sortedFamilies.map(\.samples)
         await withTaskGroup(of: [[Sample]].self) { group in
             for _ in 0..<8 {
-                group.addTask { CollectorRun.once(collector).metrics.sortedFamilies.map(\.samples) }
+                group.addTask { CollectorRun.once(collector, paths: Self.procfsFixture).metrics.sortedFamilies.map(\.samples) }
             }
             for await samples in group {
                 #expect(samples == expected)
@@ -144,7 +146,7 @@ import TestSupport
         if let snmp6 = try? String(contentsOfFile: "/proc/net/snmp6", encoding: .utf8) {
             fieldCount += snmp6.split(separator: "\n").count
         }
-        let (metrics, report) = CollectorRun.once(ProtocolsCollector(paths: ProcPaths()))
+        let (metrics, report) = CollectorRun.once(ProtocolsCollector(), paths: ProcPaths())
         #expect(report.succeeded)
         #expect(report.skippedLines == 0)
         #expect(metrics.families.count == fieldCount)

@@ -1,4 +1,6 @@
 import Foundation
+import Namespaces
+import ProcNet
 import Testing
 import TestSupport
 import Exposition
@@ -13,7 +15,7 @@ import Exposition
         let paths = ProcPaths(procfs: root.path, sysfs: root.path)
         var metrics = MetricSet()
         var report = CollectorReport()
-        RoutesCollector(paths: paths).collect(into: &metrics, report: &report)
+        (metrics, report) = CollectorRun.once(RoutesCollector(), paths: paths)
         return (metrics, report, paths)
     }
 
@@ -88,7 +90,7 @@ import Exposition
     /// route each), read through /proc/<pid>/net of a process inside it. IPv6 is required: a
     /// kernel without it fails here rather than passing on two empty lists.
     @Test func agreesWithIPRouteOnTheLiveKernel() throws {
-        let netns = try NetworkNamespace(prefix: "suiter")
+        let netns = try TestNamespace(prefix: "suiter")
         defer { netns.delete() }
         for command in [["ip", "link", "add", "suitert0", "type", "veth", "peer", "name", "suitert1"],
                         ["ip", "link", "set", "suitert0", "up"], ["ip", "link", "set", "suitert1", "up"],
@@ -105,7 +107,7 @@ import Exposition
                      "IPv6 is off in this kernel: the IPv6 route check cannot run")
         var metrics = MetricSet()
         var report = CollectorReport()
-        RoutesCollector(paths: ProcPaths(procfs: sleeper.procfs)).collect(into: &metrics, report: &report)
+        (metrics, report) = CollectorRun.once(RoutesCollector(), paths: ProcPaths(procfs: sleeper.procfs))
         #expect(report.succeeded)
         for family in ["ipv4", "ipv6"] {
             // Every table but local (ip -4 lists main only, as /proc/net/route does), one route a line.

@@ -1,6 +1,8 @@
 @testable import Collectors
 import Exposition
 import ProcNet
+import Flags
+import Namespaces
 import Testing
 import TestSupport
 
@@ -12,11 +14,8 @@ import TestSupport
         guard case .run(let flags) = try FlagParser.parse(arguments, definitions: definitions) else {
             throw FlagError("no run")
         }
-        let collector = try SocketsCollector.descriptor.make(flags, ProcPaths(procfs: Fixtures.shared("procfs/proc")))
-        var metrics = MetricSet()
-        var report = CollectorReport()
-        collector.collect(into: &metrics, report: &report)
-        return (metrics, report)
+        let paths = ProcPaths(procfs: Fixtures.shared("procfs/proc"))
+        return CollectorRun.once(try SocketsCollector.descriptor.make(flags, paths), paths: paths)
     }
 
     func listener(_ address: String, _ port: String) -> [Label] {
@@ -66,7 +65,7 @@ import TestSupport
         // namespace of its own that the reading thread has entered, is there (so something was
         // read) and the fixture's 10.0.0.5 listener is absent. Its port is listed so no cap on
         // ports can fold it into "other"; the fixture tree has no process directories, so "-".
-        let netns = try TestSupport.NetworkNamespace(prefix: "suitefx")
+        let netns = try TestNamespace(prefix: "suitefx")
         defer { netns.delete() }
         try netns.entered {
             let own = try LoopbackSocket.tcpListener()

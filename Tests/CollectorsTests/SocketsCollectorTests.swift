@@ -1,14 +1,13 @@
 import Exposition
+import Namespaces
+import ProcNet
 import Testing
 import TestSupport
 @testable import Collectors
 
 @Suite struct SocketsCollectorTests {
     func collect(_ paths: ProcPaths) -> (MetricSet, CollectorReport) {
-        var metrics = MetricSet()
-        var report = CollectorReport()
-        SocketsCollector(paths: paths).collect(into: &metrics, report: &report)
-        return (metrics, report)
+        CollectorRun.once(SocketsCollector(paths: paths), paths: paths)
     }
 
     func tcp(_ metrics: MetricSet, _ family: String, _ state: String, _ name: String = "netstat_tcp_sockets") -> MetricValue? {
@@ -88,7 +87,7 @@ import TestSupport
     /// one TCP listener and one UDP socket: netlink (opened there) must count both. (/proc/net
     /// and its unix table are still the process's first thread's.)
     @Test func readsTheLiveHost() throws {
-        let netns = try TestSupport.NetworkNamespace(prefix: "suitelh")
+        let netns = try TestNamespace(prefix: "suitelh")
         defer { netns.delete() }
         try netns.entered {
             let listener = try LoopbackSocket.tcpListener()

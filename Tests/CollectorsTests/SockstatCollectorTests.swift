@@ -1,6 +1,7 @@
 @testable import Collectors
 import Exposition
 import Foundation
+import ProcNet
 import Testing
 import TestSupport
 
@@ -8,7 +9,7 @@ import TestSupport
     static let procfsFixture = ProcPaths(procfs: Fixtures.shared("procfs/proc"))
 
     @Test func exportsEveryCountWithMemoryInBytes() {
-        let (metrics, report) = CollectorRun.once(SockstatCollector(paths: Self.procfsFixture, pageSize: 4096))
+        let (metrics, report) = CollectorRun.once(SockstatCollector(pageSize: 4096), paths: Self.procfsFixture)
         #expect(report.succeeded)
         #expect(report.skippedLines == 0)
         let expected: [String: UInt64] = [
@@ -33,7 +34,7 @@ import TestSupport
     }
 
     @Test func memFollowsThePageSize() {
-        let (metrics, _) = CollectorRun.once(SockstatCollector(paths: Self.procfsFixture, pageSize: 65536))
+        let (metrics, _) = CollectorRun.once(SockstatCollector(pageSize: 65536), paths: Self.procfsFixture)
         #expect(metrics.single("netstat_sockstat_tcp_mem_bytes") == .unsigned(22 * 65536))
         #expect(metrics.single("netstat_sockstat_tcp_mem") == nil)
     }
@@ -46,14 +47,14 @@ import TestSupport
     }
 
     @Test func missingSockstatFailsAndMissingSockstat6DoesNot() throws {
-        let (metrics, report, root) = try CollectorRun.inProcTree(["net/sockstat6": "TCP6: inuse 2\n"]) {
-            SockstatCollector(paths: $0)
+        let (metrics, report, root) = try CollectorRun.inProcTree(["net/sockstat6": "TCP6: inuse 2\n"]) { _ in
+            SockstatCollector()
         }
         #expect(report.failures == ["\(root)/net/sockstat: no such file"])
         #expect(metrics.families.keys.sorted() == ["netstat_sockstat_tcp6_inuse"])
 
-        let (only4, report4, _) = try CollectorRun.inProcTree(["net/sockstat": "sockets: used 5\n"]) {
-            SockstatCollector(paths: $0)
+        let (only4, report4, _) = try CollectorRun.inProcTree(["net/sockstat": "sockets: used 5\n"]) { _ in
+            SockstatCollector()
         }
         #expect(report4.succeeded)
         #expect(only4.families.keys.sorted() == ["netstat_sockstat_sockets_used"])
@@ -63,7 +64,7 @@ import TestSupport
         let (metrics, report, root) = try CollectorRun.inProcTree([
             "net/sockstat": "sockets: used 5\nTCP: inuse 3 mem 18446744073709551615\nUDP: inuse x\nhalf",
             "net/sockstat6": "",
-        ]) { SockstatCollector(paths: $0, pageSize: 4096) }
+        ]) { _ in SockstatCollector(pageSize: 4096) }
         #expect(report.succeeded)
         // "UDP: inuse x", "half", and TCP mem whose bytes overflow 64 bits.
         #expect(report.skippedLines == 3)
@@ -72,8 +73,8 @@ import TestSupport
     }
 
     @Test func emptySockstatFails() throws {
-        let (metrics, report, root) = try CollectorRun.inProcTree(["net/sockstat": ""]) {
-            SockstatCollector(paths: $0)
+        let (metrics, report, root) = try CollectorRun.inProcTree(["net/sockstat": ""]) { _ in
+            SockstatCollector()
         }
         #expect(report.failures == ["\(root)/net/sockstat:1: no socket counts found"])
         #expect(metrics.families.isEmpty)

@@ -5,7 +5,7 @@ import TestSupport
 /// test starts long-running programs. `stop()` ends every one of them, deletes the namespace
 /// and the directory; call it in a `defer`.
 final class Netns {
-    let namespace: NetworkNamespace
+    let namespace: TestNamespace
     let directory: URL
     private var started: [(label: String, process: SpawnedProcess)] = []
     private var stopped = false
@@ -13,7 +13,7 @@ final class Netns {
     var name: String { namespace.name }
 
     init(prefix: String) throws {
-        namespace = try NetworkNamespace(prefix: prefix)
+        namespace = try TestNamespace(prefix: prefix)
         do {
             directory = try Fixtures.temporaryDirectory(prefix)
         } catch {

@@ -66,7 +66,7 @@ import TestSupport
         // the root as a container runtime would: without /proc the Swift runtime sees no
         // command-line arguments (it reads /proc/self/cmdline), and the exporter would start with
         // its defaults. `ip netns exec` gives the mount a private mount namespace.
-        let namespace = try NetworkNamespace(prefix: "deployimg")
+        let namespace = try TestNamespace(prefix: "deployimg")
         defer { namespace.delete() }
         let chrootVersion = try Self.run(in: image, namespace: namespace, "timeout 20 chroot \"$1\" /bin/netstat_exporter --version")
         #expect(chrootVersion.status == 0, "\(chrootVersion.stderr)")
@@ -76,7 +76,7 @@ import TestSupport
     }
 
     /// Runs `script` with `sh -c` inside `namespace`, `$1` the image's root with /proc mounted.
-    static func run(in image: OCIImageArchive, namespace: NetworkNamespace, _ script: String,
+    static func run(in image: OCIImageArchive, namespace: TestNamespace, _ script: String,
                     arguments: [String] = [], timeout: Double = 60) throws -> Shell.Result {
         let mounted = #"mkdir -p "$1/proc" && mount -t proc proc "$1/proc" || exit 99"# + "\n" + script
         return try namespace.run(["sh", "-c", mounted, "sh", image.rootfs.path] + arguments, timeout: timeout)
@@ -84,7 +84,7 @@ import TestSupport
 
     /// The shared fixture procfs copied into the unpacked root and the exporter pointed at it;
     /// scraped with curl from outside the chroot.
-    static func scrapeFixtureProcfs(in image: OCIImageArchive, namespace: NetworkNamespace, directory: URL,
+    static func scrapeFixtureProcfs(in image: OCIImageArchive, namespace: TestNamespace, directory: URL,
                                     version: String) throws {
         try FileManager.default.copyItem(atPath: Fixtures.shared("procfs/proc"), toPath: image.rootfs.path + "/procfs")
         let metrics = directory.appendingPathComponent("metrics.txt").path

@@ -26,7 +26,7 @@ import TestSupport
     struct Lab {
         let own: SocketFarm
         let others: [SocketFarm]
-        let bare: TestSupport.NetworkNamespace
+        let bare: TestSupport.TestNamespace
         var include: String { "nsmode\(getpid() % 100_000).*" }
     }
 
@@ -38,7 +38,7 @@ import TestSupport
                                 closeWait: populations[1].closeWait, prefix: prefix) { second in
                 try SocketFarm.with(workers: populations[2].workers, established: populations[2].established,
                                     closeWait: populations[2].closeWait, prefix: prefix) { third in
-                    let bare = try TestSupport.NetworkNamespace(prefix: prefix + "bare")
+                    let bare = try TestSupport.TestNamespace(prefix: prefix + "bare")
                     defer { bare.delete() }
                     try body(Lab(own: own, others: [second, third], bare: bare))
                 }

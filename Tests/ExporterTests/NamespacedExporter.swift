@@ -6,7 +6,7 @@ import TestSupport
 /// when a log level hides the "Listening on" line RunningExporter waits for. Stopping it kills
 /// what is left and deletes the namespace.
 final class NamespacedExporter {
-    let namespace: NetworkNamespace
+    let namespace: TestNamespace
     let process = Process()
     private let stderrURL: URL
 
@@ -18,7 +18,7 @@ final class NamespacedExporter {
     /// inherited descriptor at start, so as a direct child it would look ended while it runs, and
     /// the blocked waitpid would stall every later Process of the test run.
     init(prefix: String, _ command: [String]) throws {
-        namespace = try NetworkNamespace(prefix: prefix)
+        namespace = try TestNamespace(prefix: prefix)
         stderrURL = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -9,13 +9,13 @@ final class SocketFarm {
         let description: String
     }
 
-    private let netns: NetworkNamespace
+    private let netns: TestNamespace
     let basePort: Int
     private var processes: [Process] = []
 
     var namespace: String { netns.name }
 
-    private init(netns: NetworkNamespace, basePort: Int) {
+    private init(netns: TestNamespace, basePort: Int) {
         self.netns = netns
         self.basePort = basePort
     }
@@ -32,7 +32,7 @@ final class SocketFarm {
     static func with<T>(workers: Int, established: Int, closeWait: Int, prefix: String = "nse",
                         _ body: (SocketFarm) throws -> T) throws -> T {
         let basePort = 21000 + 10 * Int.random(in: 0..<800)
-        let farm = SocketFarm(netns: try NetworkNamespace(prefix: prefix), basePort: basePort)
+        let farm = SocketFarm(netns: try TestNamespace(prefix: prefix), basePort: basePort)
         defer { farm.tearDown() }
         // The tests bind 40000-40001 (inside the ephemeral range on purpose): reserve them so no
         // client end of the farm can be handed one first.

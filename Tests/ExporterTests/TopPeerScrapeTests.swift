@@ -159,7 +159,7 @@ import TestSupport
 
     @Test func synRecvSourcesShowBesideTheBusiestPeers() throws {
         try SocketFarm.with(workers: 1, established: 0, closeWait: 0) { farm in
-            let sender = try NetworkNamespace(prefix: "peersA")
+            let sender = try TestNamespace(prefix: "peersA")
             defer { sender.delete() }
             try farm.run(["sysctl", "-qw", "net.ipv4.tcp_syncookies=0"])
             try farm.run(["ip", "link", "add", "vtarget", "type", "veth", "peer", "name", "vsender", "netns", sender.name])

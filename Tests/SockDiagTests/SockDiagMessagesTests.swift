@@ -138,7 +138,7 @@ import TestSupport
     /// In a namespace of the test's own: its listener (backlog 7) and a UDP socket, and nothing
     /// else, so both dumps are exact.
     @Test func liveDumpFindsOwnListenerWithItsBacklog() throws {
-        let netns = try NetworkNamespace(prefix: "suitesd")
+        let netns = try TestNamespace(prefix: "suitesd")
         defer { netns.delete() }
         try netns.entered {
             let listener = try LoopbackSocket.tcpListener(backlog: 7)
@@ -163,7 +163,7 @@ import TestSupport
     /// (`DumpReceiver`): every socket arrives once, the session serves the next dump, and the
     /// receive buffers are given back (a leak of 128 KB a dump shows after a few hundred).
     @Test func multiDatagramDumpsAreWholeAndLeaveNothingBehind() throws {
-        let netns = try NetworkNamespace(prefix: "suitesr")
+        let netns = try TestNamespace(prefix: "suitesr")
         defer { netns.delete() }
         try netns.entered {
             let sockets = try (0..<600).map { _ in try LoopbackSocket.udp() }
@@ -187,7 +187,7 @@ import TestSupport
     /// open?": yes for a live connection and UDP socket, no once they closed or when the inode
     /// differs (the address pair now belongs to another socket).
     @Test func exactLookupTellsOpenFromClosed() throws {
-        let netns = try NetworkNamespace(prefix: "suitesl")
+        let netns = try TestNamespace(prefix: "suitesl")
         defer { netns.delete() }
         try netns.entered {
             let listener = try LoopbackSocket.tcpListener()

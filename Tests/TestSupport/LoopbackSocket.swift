@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// A socket of the test's own bound to 127.0.0.1 on a port the kernel picks, closed on deinit:
-/// something the live tables must show. Open it inside `NetworkNamespace.entered` so it lives
+/// something the live tables must show. Open it inside `TestNamespace.entered` so it lives
 /// in the test's namespace, not the host's.
 public final class LoopbackSocket: @unchecked Sendable {
     public struct Failure: Error {

@@ -1,0 +1,182 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Exposition
+import ProcNet
+import SocketOwners
+
+/// The attribution metrics (netstat -anp): connections by state, direction, port and process,
+/// listeners, UDP listeners and peer scopes, from a tally and the owners of its sockets.
+struct AttributionWriter {
+    struct Sums {
+        var sockets: UInt64 = 0
+        var receive: UInt64 = 0
+        var send: UInt64 = 0
+
+        mutating func add(sockets: UInt64, receive: UInt64, send: UInt64) {
+            self.sockets += sockets
+            self.receive += receive
+            self.send += send
+        }
+    }
+
+    let tally: ConnectionTally
+    let inodes: [UInt32]
+    let attribution: SocketAttribution
+    let options: AttributionOptions
+
+    /// A pid, or -1 for no owner ("-"), -2 for an owner that could not be looked for ("unknown"),
+    /// -3 for a socket born since the previous scrape whose owner is looked for next time ("pending").
+    func ownerCode(_ index: Int) -> Int32 {
+        let pid = attribution.owners[index]
+        if pid >= 0 { return pid }
+        if inodes[index] == 0 { return -1 }
+        if !attribution.complete { return -2 }
+        return pid == SocketAttribution.pendingOwner ? -3 : -1
+    }
+
+    /// A connection's label-key slot and owner code in one integer for summing in an
+    /// `IntegerMap`; never 0, as the owner code is a pid (> 0), -1, -2 or -3.
+    func seriesKey(_ index: Int, slot: UInt32) -> UInt64 {
+        UInt64(slot) << 32 | UInt64(UInt32(bitPattern: ownerCode(index)))
+    }
+
+    static func slot(of seriesKey: UInt64) -> Int { Int(seriesKey >> 32) }
+
+    static func owner(of seriesKey: UInt64) -> Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: seriesKey)) }
+
+    private func ownerName(_ code: Int32) -> String {
+        switch code {
+        case -1: "-"
+        case -2: "unknown"
+        case -3: "pending"
+        default: attribution.names[code] ?? "unknown"
+        }
+    }
+
+    func write(into metrics: inout MetricSet) {
+        // Sum connections by (label key, owner) first: a handful of entries, however many sockets.
+        var byOwner = IntegerMap<UInt64, Sums>(minimumCapacity: 64)
+        for (index, queues) in tally.connections.enumerated() {
+            let key = seriesKey(index, slot: queues.slot)
+            byOwner[slot: byOwner.slot(of: key) { Sums() }]
+                .add(sockets: 1, receive: UInt64(queues.receive), send: UInt64(queues.send))
+        }
+        let listenerBase = tally.connections.count
+        let udpBase = listenerBase + tally.tcpListeners.count
+
+        var processCounts: [String: UInt64] = [:]
+        var portCounts: [UInt32: UInt64] = [:]
+        byOwner.forEach { key, sums in
+            processCounts[ownerName(AttributionWriter.owner(of: key)), default: 0] += sums.sockets
+            let port = tally.keys[AttributionWriter.slot(of: key)].port
+            if port != PortBucketing.ephemeral { portCounts[port, default: 0] += sums.sockets }
+        }
+        for index in listenerBase..<inodes.count { processCounts[ownerName(ownerCode(index)), default: 0] += 1 }
+        processCounts["-"] = nil
+        processCounts["unknown"] = nil
+        processCounts["pending"] = nil
+        let keptProcesses = PortBucketing.kept(processCounts, limit: options.maxProcesses)
+        let keptPorts = PortBucketing.kept(portCounts, limit: options.maxPorts)
+        func process(_ code: Int32) -> String {
+            let name = ownerName(code)
+            return code < 0 || keptProcesses.contains(name) ? name : "other"
+        }
+        func port(_ code: UInt32) -> String {
+            code == PortBucketing.ephemeral || keptPorts.contains(code) ? PortBucketing.label(code) : "other"
+        }
+        var users = UserNames()
+
+        var connections: [[Label]: Sums] = [:]
+        var peers: [[Label]: UInt64] = [:]
+        byOwner.forEach { key, sums in
+            let labelKey = tally.keys[AttributionWriter.slot(of: key)]
+            let direction = labelKey.inbound ? "inbound" : "outbound"
+            let portLabel = port(labelKey.port)
+            var labels = [Label("state", labelKey.state.description), Label("direction", direction),
+                          Label("port", portLabel),
+                          Label("process", process(AttributionWriter.owner(of: key)))]
+            if options.withUser { labels.append(Label("user", users.name(labelKey.uid))) }
+            connections[labels, default: Sums()].add(sockets: sums.sockets, receive: sums.receive, send: sums.send)
+            if labelKey.scope != PeerScope.none {
+                let peerLabels = [Label("scope", options.peerScope.names[labelKey.scope]),
+                                  Label("direction", direction), Label("port", portLabel)]
+                peers[peerLabels, default: 0] += sums.sockets
+            }
+        }
+        declareFamilies(into: &metrics)
+        for (labels, sums) in connections {
+            metrics.add(SocketsCollector.connections, labels, .unsigned(sums.sockets))
+            metrics.add(SocketsCollector.connectionReceiveQueue, labels, .unsigned(sums.receive))
+            metrics.add(SocketsCollector.connectionSendQueue, labels, .unsigned(sums.send))
+        }
+        for (labels, count) in peers {
+            metrics.add(SocketsCollector.peerConnections, labels, .unsigned(count))
+        }
+        writeTopPeers(into: &metrics, process: process, port: port)
+
+        var listeners: [[Label]: (count: UInt64, queue: UInt64, backlog: UInt64?)] = [:]
+        for (offset, listener) in tally.tcpListeners.enumerated() {
+            let labels = listenerLabels(listener, process(ownerCode(listenerBase + offset)), &users)
+            var entry = listeners[labels] ?? (0, 0, nil)
+            entry.count += 1
+            entry.queue += listener.receiveQueue
+            if let backlog = listener.backlog { entry.backlog = (entry.backlog ?? 0) + backlog }
+            listeners[labels] = entry
+        }
+        for (labels, entry) in listeners {
+            metrics.add(SocketsCollector.listenerInfo, labels, .unsigned(entry.count))
+            metrics.add(SocketsCollector.listenQueueLength, labels, .unsigned(entry.queue))
+            if let backlog = entry.backlog {
+                metrics.add(SocketsCollector.listenQueueMax, labels, .unsigned(backlog))
+            }
+        }
+        var udp: [[Label]: Sums] = [:]
+        for (offset, listener) in tally.udpListeners.enumerated() {
+            let labels = listenerLabels(listener, process(ownerCode(udpBase + offset)), &users)
+            udp[labels, default: Sums()].add(sockets: 1, receive: listener.receiveQueue, send: 0)
+        }
+        for (labels, sums) in udp {
+            metrics.add(SocketsCollector.udpListenerInfo, labels, .unsigned(sums.sockets))
+            metrics.add(SocketsCollector.udpListenerReceiveQueue, labels, .unsigned(sums.receive))
+        }
+        metrics.add(SocketsCollector.attributionComplete, [], .unsigned(attribution.complete ? 1 : 0))
+    }
+
+    private func listenerLabels(_ listener: ConnectionTally.Listener, _ process: String,
+                                _ users: inout UserNames) -> [Label] {
+        var labels = [Label("address", listener.address.description), Label("port", String(listener.port)),
+                      Label("process", process)]
+        if options.withUser { labels.append(Label("user", users.name(listener.uid))) }
+        return labels
+    }
+
+    /// The attribution families, declared so HELP and TYPE show even when empty.
+    private func declareFamilies(into metrics: inout MetricSet) {
+        for family in [SocketsCollector.connections, SocketsCollector.connectionReceiveQueue,
+                       SocketsCollector.connectionSendQueue, SocketsCollector.peerConnections,
+                       SocketsCollector.topPeerConnections, SocketsCollector.listenerInfo,
+                       SocketsCollector.listenQueueLength, SocketsCollector.listenQueueMax,
+                       SocketsCollector.udpListenerInfo, SocketsCollector.udpListenerReceiveQueue] {
+            metrics.declare(family)
+        }
+    }
+}
+
+/// uid → user name from the password database, the number when the uid has no name.
+struct UserNames {
+    private var known: [UInt32: String] = [:]
+
+    mutating func name(_ uid: UInt32) -> String {
+        if let name = known[uid] { return name }
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let status = getpwuid_r(uid, &entry, &buffer, buffer.count, &result)
+        let name = status == 0 && result != nil ? String(cString: entry.pw_name) : String(uid)
+        known[uid] = name
+        return name
+    }
+}
