@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// End to end with `--netns.all`: a process leaks CLOSE_WAIT sockets on known ports inside a
 /// second network namespace; the real exporter runs in the lab's namespace covering that one
@@ -22,8 +23,8 @@ struct CloseWaitAlertTests {
     func closeWaitLeakInAnotherNamespaceFiresNetstatCloseWaitHighNamingIt() throws {
         let lab = try MonitoringLab(prefix: "deployalert")
         defer { lab.stop() }
-        let leak = try Netns(prefix: "deployleak")
-        defer { leak.stop() }
+        let leak = try TestNamespace(prefix: "deployleak")
+        defer { leak.delete() }
         try lab.startExporter(["--netns.all", "--netns.include=\(leak.name)"])
         try lab.startAlertmanager()
         try RuleOverrides(thresholds: ["netstat:threshold:close_wait_connections": "\(Self.threshold)"],

@@ -10,13 +10,13 @@ final class MonitoringLab {
     static let prometheus = "http://127.0.0.1:9090"
     static let alertmanager = "http://127.0.0.1:9093"
 
-    let netns: Netns
+    let netns: TestNamespace
 
     init(prefix: String) throws {
-        netns = try Netns(prefix: prefix)
+        netns = try TestNamespace(prefix: prefix)
     }
 
-    func stop() { netns.stop() }
+    func stop() { netns.delete() }
 
     // MARK: programs
 
@@ -89,7 +89,8 @@ final class MonitoringLab {
     /// Starts sockfarm.py in the lab's namespace, or in `target`, and returns the moment it
     /// reported every socket in place.
     @discardableResult
-    func startSockfarm(workers: Int, established: Int, closeWait: Int, port: Int, in target: Netns? = nil) throws -> Date {
+    func startSockfarm(workers: Int, established: Int, closeWait: Int, port: Int,
+                       in target: TestNamespace? = nil) throws -> Date {
         let netns = target ?? netns
         try netns.start("sockfarm", [
             "python3", DashboardFiles.sockfarm, "--workers", "\(workers)", "--established", "\(established)",
@@ -102,7 +103,7 @@ final class MonitoringLab {
     /// One TCP connection whose both ends have a public peer: the namespace's loopback gets
     /// 203.0.113.10 (TEST-NET-3, not private), and a process connects to itself on port 8443.
     func startPublicPeer() throws {
-        try Netns.require(netns.run(["ip", "addr", "add", "203.0.113.10/32", "dev", "lo"]), "ip addr add")
+        try Shell.require(netns.run(["ip", "addr", "add", "203.0.113.10/32", "dev", "lo"]), "ip addr add")
         let script = """
             import socket, time
             l = socket.socket(); l.bind(("203.0.113.10", 8443)); l.listen(8)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// End to end: one client address holds most of a port's inbound connections inside a
 /// namespace; the real exporter names it in netstat_tcp_top_peer_connections, Prometheus (our
@@ -25,7 +26,7 @@ struct PeerFloodAlertTests {
         let lab = try MonitoringLab(prefix: "nspeerflood")
         defer { lab.stop() }
         for address in ["192.0.2.1/32", "198.51.100.7/32", "198.51.100.8/32"] {
-            try Netns.require(lab.netns.run(["ip", "addr", "add", address, "dev", "lo"]), "ip addr add")
+            try Shell.require(lab.netns.run(["ip", "addr", "add", address, "dev", "lo"]), "ip addr add")
         }
         try lab.netns.start("population", ["python3", "-c", Self.population])
         try lab.waitFor("the clients to connect", timeout: 20, interval: 0.05) { lab.netns.log("population").contains("ready") }

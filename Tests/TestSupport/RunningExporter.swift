@@ -16,7 +16,7 @@ public final class RunningExporter: @unchecked Sendable {
         return directory.appendingPathComponent("netstat_exporter").path
     }
 
-    public let process = Process()
+    public let process: ChildProcess
     let stderrURL: URL
     public private(set) var addresses: [String] = []
 
@@ -26,12 +26,7 @@ public final class RunningExporter: @unchecked Sendable {
     public init(_ arguments: [String], expectedListeners: Int = 1, prefix: [String] = [],
                 binary: String = RunningExporter.binary) throws {
         stderrURL = FileManager.default.temporaryDirectory.appendingPathComponent("exporter-\(UUID().uuidString).err")
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        process.executableURL = URL(fileURLWithPath: prefix.isEmpty ? binary : "/usr/bin/env")
-        process.arguments = prefix.isEmpty ? arguments : prefix + [binary] + arguments
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        process = try ChildProcess(prefix + [binary] + arguments, stderr: stderrURL.path)
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             addresses = RunningExporter.listeners(in: stderr)
@@ -54,28 +49,17 @@ public final class RunningExporter: @unchecked Sendable {
     /// The port of the first listener.
     public var port: Int { Int(addresses[0].split(separator: ":").last ?? "") ?? 0 }
 
-    public var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { process.pid }
 
     /// Stops the exporter with SIGTERM, and SIGKILL if it has not exited within two seconds.
     public func stop() {
-        if process.isRunning {
-            process.terminate()
-            let deadline = Date().addingTimeInterval(2)
-            while process.isRunning && Date() < deadline { usleep(10_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-        }
+        process.stop(grace: 2)
         try? FileManager.default.removeItem(at: stderrURL)
     }
 
     /// Waits until stderr contains `text` (a reload's log line), up to `timeout` seconds.
     public func waitForLog(_ text: String, timeout: Double = 10) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if stderr.contains(text) { return true }
-            usleep(20_000)
-        }
-        return false
+        waitUntil(timeout: timeout, interval: 0.02) { stderr.contains(text) }
     }
 
     /// The addresses of the `msg="Listening on" address=…` lines (logfmt or JSON).

@@ -12,41 +12,37 @@ public enum Shell {
     /// which the process is killed, so a hung tool never hangs the suite.
     @discardableResult
     public static func run(_ arguments: [String], input: String? = nil, timeout: Double = 60) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        // Output goes to files, not pipes, so a chatty tool can never block on a full pipe.
-        let directory = FileManager.default.temporaryDirectory
-        let outURL = directory.appendingPathComponent("shell-\(UUID().uuidString).out")
-        let errURL = directory.appendingPathComponent("shell-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: outURL)
-            try? FileManager.default.removeItem(at: errURL)
-        }
-        let outHandle = try FileHandle(forWritingTo: outURL)
-        let errHandle = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        let inPipe = Pipe()
-        process.standardInput = inPipe
-        try process.run()
-        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
-        try? inPipe.fileHandleForWriting.close()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning {
-            process.terminate()
-            usleep(200_000)
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
-        process.waitUntilExit()
-        try? outHandle.close()
-        try? errHandle.close()
+        // Input and output are files, not pipes, so neither side can block on a full pipe.
+        let directory = try Fixtures.temporaryDirectory("shell")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let inPath = directory.appendingPathComponent("in").path
+        let outPath = directory.appendingPathComponent("out").path
+        let errPath = directory.appendingPathComponent("err").path
+        if let input { try Data(input.utf8).write(to: URL(fileURLWithPath: inPath)) }
+        let process = try ChildProcess(arguments, stdin: input == nil ? "/dev/null" : inPath, stdout: outPath,
+                                       stderr: errPath)
+        if !process.waitUntilExit(seconds: timeout) { process.stop(grace: 0.2) }
         return Result(status: process.terminationStatus,
-                      stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-                      stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+                      stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+                      stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+    }
+
+    /// A command that exited non-zero.
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+
+        public init(description: String) {
+            self.description = description
+        }
+    }
+
+    /// `result` when its status is 0, else a `Failure` naming `what` with the status and stderr.
+    @discardableResult
+    public static func require(_ result: Result, _ what: String) throws -> Result {
+        guard result.status == 0 else {
+            throw Failure(description: "\(what) exited \(result.status): \(result.stderr)")
+        }
+        return result
     }
 
     /// True when `command` is on PATH.

@@ -1,14 +1,24 @@
 import Foundation
 
-/// A network namespace made for one test (`ip netns add`, loopback up) and deleted afterwards,
-/// so socket counts inside it are exact.
+/// A network namespace made for one test (`ip netns add`, loopback up) with a temporary directory
+/// of its own, in which the test runs commands and starts long-running programs (their logs and
+/// config files go in `directory`). `delete()` ends every one of them and deletes the namespace
+/// and the directory, so socket counts inside it are exact and nothing outlives the test.
 public final class TestNamespace: @unchecked Sendable {
     public let name: String
+    public let directory: URL
+    private let lock = NSLock()
+    private var started: [(label: String, process: ChildProcess)] = []
+    private var deleted = false
 
     public init(prefix: String = "nstest") throws {
         name = "\(prefix)\(getpid() % 100_000)\(Int.random(in: 100_000...999_999))"
+        directory = try Fixtures.temporaryDirectory(prefix)
         let added = try Shell.run(["ip", "netns", "add", name])
-        guard added.status == 0 else { throw NamespaceError(description: "ip netns add: \(added.stderr)") }
+        guard added.status == 0 else {
+            try? FileManager.default.removeItem(at: directory)
+            throw NamespaceError(description: "ip netns add: \(added.stderr)")
+        }
         try run(["ip", "link", "set", "lo", "up"])
     }
 
@@ -18,14 +28,57 @@ public final class TestNamespace: @unchecked Sendable {
         try Shell.run(["ip", "netns", "exec", name] + arguments, timeout: timeout)
     }
 
-    /// Kills every process in the namespace (forked children too, which the parent's owner may
-    /// not know of) and deletes it; safe to call twice.
+    /// Starts a long-running command inside the namespace, stdout and stderr to `<label>.log`.
+    /// `ip netns exec` execs the command, so the process is the program itself.
+    @discardableResult
+    public func start(_ label: String, _ arguments: [String]) throws -> ChildProcess {
+        let process = try ChildProcess(["ip", "netns", "exec", name] + arguments, log: logURL(label).path)
+        lock.lock()
+        started.append((label, process))
+        lock.unlock()
+        return process
+    }
+
+    public func logURL(_ label: String) -> URL { directory.appendingPathComponent("\(label).log") }
+
+    /// What the program started as `label` wrote so far.
+    public func log(_ label: String) -> String {
+        (try? String(contentsOf: logURL(label), encoding: .utf8)) ?? ""
+    }
+
+    /// The last lines of every started program's log, for a failure message.
+    public func logTails() -> String {
+        lock.lock()
+        let programs = started
+        lock.unlock()
+        return programs.map { entry in
+            let lines = log(entry.label).split(separator: "\n").suffix(15).joined(separator: "\n")
+            return "--- \(entry.label) (running: \(entry.process.isRunning)):\n\(lines)"
+        }.joined(separator: "\n")
+    }
+
+    /// GET (or a form as query string) inside the namespace with curl; the body, whatever the status.
+    public func httpGet(_ url: String, form: [(String, String)] = []) throws -> String {
+        var arguments = ["curl", "-sS", "--max-time", "10", "-G"]
+        for (key, value) in form { arguments += ["--data-urlencode", "\(key)=\(value)"] }
+        return try Shell.require(run(arguments + [url], timeout: 15), "curl \(url)").stdout
+    }
+
+    /// Stops the programs it started (SIGTERM, newest first), kills every process left in the
+    /// namespace (forked children too, which the parent's owner may not know of), deletes it and
+    /// its directory; safe to call twice.
     public func delete() {
+        lock.lock()
+        let programs = deleted ? [] : started
+        deleted = true
+        lock.unlock()
+        for entry in programs.reversed() { entry.process.stop() }
         let pids = (try? Shell.run(["ip", "netns", "pids", name]).stdout) ?? ""
         for pid in pids.split(separator: "\n").compactMap({ pid_t($0) }) where pid > 1 {
             kill(pid, SIGKILL)
         }
         _ = try? Shell.run(["ip", "netns", "delete", name])
+        try? FileManager.default.removeItem(at: directory)
     }
 
     deinit { delete() }
@@ -65,17 +118,15 @@ public struct NamespaceError: Error, CustomStringConvertible {
 /// A `sleep` inside a namespace, whose /proc/<pid> shows the namespace's /proc/net: an
 /// in-process collector pointed at `procfs` reads that namespace's live tables.
 public final class NamespaceSleeper: @unchecked Sendable {
-    public let process = Process()
+    public let process: ChildProcess
 
     /// Waits (at most 10 s) until the sleeper has entered the namespace.
     public init(_ netns: TestNamespace, seconds: Int = 120) throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ip", "netns", "exec", netns.name, "sleep", String(seconds)]
-        try process.run()
+        process = try ChildProcess(["ip", "netns", "exec", netns.name, "sleep", String(seconds)])
         let wanted = NamespaceSleeper.inode("/run/netns/\(netns.name)")
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
-            if let wanted, NamespaceSleeper.inode("/proc/\(process.processIdentifier)/ns/net") == wanted { return }
+            if let wanted, NamespaceSleeper.inode("/proc/\(process.pid)/ns/net") == wanted { return }
             guard process.isRunning else { break }
             usleep(10_000)
         }
@@ -84,10 +135,10 @@ public final class NamespaceSleeper: @unchecked Sendable {
     }
 
     /// `/proc/<pid>`: a procfs root whose `net/` is the namespace's.
-    public var procfs: String { "/proc/\(process.processIdentifier)" }
+    public var procfs: String { "/proc/\(process.pid)" }
 
     public func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.send(SIGKILL)
         process.waitUntilExit()
     }
 

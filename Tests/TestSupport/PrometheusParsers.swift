@@ -1,11 +1,10 @@
 import Foundation
-import TestSupport
 
 /// The reference parsers: the Python `prometheus_client` text and OpenMetrics parsers (Debian
 /// python3-prometheus-client) and `promtool check metrics`. Each parse prints one line per
 /// family (`family NAME TYPE UNIT`) and one per sample (`NAME{labels} VALUE`), so a test can
 /// assert exact lines of what a real consumer read.
-enum PrometheusParsers {
+public enum PrometheusParsers {
     private static let script = """
     import sys
     from prometheus_client.parser import text_string_to_metric_families as text_parse
@@ -22,11 +21,11 @@ enum PrometheusParsers {
     """
 
     /// Parses with the OpenMetrics parser; throws with the parser's complaint when it rejects the text.
-    static func openMetrics(_ text: String) throws -> [String] {
+    public static func openMetrics(_ text: String) throws -> [String] {
         try run("openmetrics", text)
     }
 
-    static func textFormat(_ text: String) throws -> [String] {
+    public static func textFormat(_ text: String) throws -> [String] {
         try run("text", text)
     }
 
@@ -45,14 +44,14 @@ enum PrometheusParsers {
 
     /// Every value the parser of `format` ("text" or "openmetrics") read for each of the label
     /// `names`, exactly (JSON carries newlines and quotes in values intact).
-    static func labelValues(_ names: [String], format: String, _ text: String) throws -> [String: [String]] {
+    public static func labelValues(_ names: [String], format: String, _ text: String) throws -> [String: [String]] {
         let result = try Shell.run(["/usr/bin/python3", "-c", labelValuesScript, format] + names, input: text)
         guard result.status == 0 else { throw ParserRejected(message: result.stderr) }
         return try JSONDecoder().decode([String: [String]].self, from: Data(result.stdout.utf8))
     }
 
     /// `promtool check metrics` (text format): its status and complaints.
-    static func promtool(_ text: String) throws -> Shell.Result {
+    public static func promtool(_ text: String) throws -> Shell.Result {
         try Shell.run(["promtool", "check", "metrics"], input: text)
     }
 
@@ -64,7 +63,7 @@ enum PrometheusParsers {
     }
 }
 
-struct ParserRejected: Error, CustomStringConvertible {
-    let message: String
-    var description: String { "parser rejected the exposition: \(message)" }
+public struct ParserRejected: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { "parser rejected the exposition: \(message)" }
 }

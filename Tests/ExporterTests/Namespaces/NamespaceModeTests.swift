@@ -49,7 +49,7 @@ import TestSupport
     static func netns(_ farm: SocketFarm) -> String { "netns=\"\(farm.namespace)\"" }
 
     /// Every count the farm's population fixes, for one namespace's label (nil: the own one).
-    static func expectExact(_ scrape: Scrape, _ farm: SocketFarm, _ population: Population, label: String?,
+    static func expectExact(_ scrape: ScrapedMetrics, _ farm: SocketFarm, _ population: Population, label: String?,
                             backlog: Bool) {
         let netns = label.map { ",netns=\"\($0)\"" } ?? ""
         func tcp(_ state: String) -> Double? { scrape["netstat_tcp_sockets{family=\"ipv4\",state=\"\(state)\"\(netns)}"] }
@@ -85,7 +85,7 @@ import TestSupport
     }
 
     /// The series a reader must agree on: socket counts and owners (not the counters, which move).
-    static func socketSeries(_ scrape: Scrape, _ netns: String) -> [String: Double] {
+    static func socketSeries(_ scrape: ScrapedMetrics, _ netns: String) -> [String: Double] {
         let families = ["netstat_tcp_sockets{", "netstat_tcp_connections{", "netstat_tcp_listener_info{",
                         "netstat_tcp_listen_queue_length{", "netstat_udp_sockets{", "netstat_unix_sockets{",
                         "netstat_udp_listener_info{", "netstat_tcp_peer_connections{"]

@@ -86,7 +86,7 @@ import TestSupport
             let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
             if comm.hasPrefix("netstat_exporte"), let value = Int32(pid) { return value }
         }
-        throw SocketFarm.Failure(description: "no exporter among \(pids)")
+        throw Shell.Failure(description: "no exporter among \(pids)")
     }
 }
 

@@ -1,17 +1,16 @@
 import Foundation
-import TestSupport
 
 /// An OCI image archive (`buildah push IMAGE oci-archive:FILE`) taken apart with tar: the image
 /// config, and the root filesystem its layers make when applied in order. Whiteout files are not
 /// handled: our image is FROM scratch, one COPY, so it has none.
-struct OCIImageArchive {
+public struct OCIImageArchive {
     /// The image config's `config` object: Entrypoint, ExposedPorts, Labels …
-    let config: [String: Any]
-    let layerCount: Int
-    let rootfs: URL
+    public let config: [String: Any]
+    public let layerCount: Int
+    public let rootfs: URL
 
     /// Unpacks `archive` into `directory/oci` and its root filesystem into `directory/rootfs`.
-    init(unpacking archive: String, into directory: URL) throws {
+    public init(unpacking archive: String, into directory: URL) throws {
         let oci = directory.appendingPathComponent("oci")
         rootfs = directory.appendingPathComponent("rootfs")
         for folder in [oci, rootfs] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
@@ -35,7 +34,7 @@ struct OCIImageArchive {
     }
 
     /// Every regular file of the root filesystem, as an absolute path inside it ("/bin/…").
-    func regularFiles() -> Set<String> {
+    public func regularFiles() -> Set<String> {
         var files: Set<String> = []
         let enumerator = FileManager.default.enumerator(at: rootfs, includingPropertiesForKeys: [.isRegularFileKey])
         while let url = enumerator?.nextObject() as? URL {
@@ -63,9 +62,9 @@ struct OCIImageArchive {
     }
 }
 
-enum OCIArchiveError: Error, CustomStringConvertible {
+public enum OCIArchiveError: Error, CustomStringConvertible {
     case malformed(String)
-    var description: String {
+    public var description: String {
         switch self { case .malformed(let what): "OCI archive: \(what)" }
     }
 }

@@ -70,17 +70,17 @@ import TestSupport
               repair: { try move($0.deletingLastPathComponent().appendingPathComponent("proc.away"), $0) }),
     ]
 
-    func scrape(_ exporter: RunningExporter) throws -> Scrape {
+    func scrape(_ exporter: RunningExporter) throws -> ScrapedMetrics {
         let response = try CurlResponse.get(["\(exporter.base)/metrics"])
         try #require(response.status == 200, "status \(response.status)")
-        return Scrape(response.text)
+        return ScrapedMetrics(response.text)
     }
 
-    func success(_ scrape: Scrape, _ collector: String) -> Double? {
+    func success(_ scrape: ScrapedMetrics, _ collector: String) -> Double? {
         scrape["netstat_scrape_collector_success{collector=\"\(collector)\"}"]
     }
 
-    func parseErrors(_ scrape: Scrape, _ collector: String) -> Double {
+    func parseErrors(_ scrape: ScrapedMetrics, _ collector: String) -> Double {
         scrape["netstat_parse_errors_total{collector=\"\(collector)\"}"] ?? 0
     }
 
@@ -129,7 +129,7 @@ import TestSupport
         #expect(exporter.process.isRunning)
     }
 
-    func swiftVersion(_ scrape: Scrape) -> String {
+    func swiftVersion(_ scrape: ScrapedMetrics) -> String {
         let key = scrape.series.keys.first { $0.hasPrefix("netstat_exporter_build_info{") } ?? ""
         guard let start = key.range(of: "swift_version=\"")?.upperBound else { return "" }
         return String(key[start...].prefix { $0 != "\"" })

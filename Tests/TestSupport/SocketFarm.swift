@@ -1,19 +1,15 @@
 import Foundation
-import TestSupport
 
 /// A throw-away network namespace with loopback up, sockfarm.py's workers (`farm0`…) holding a
 /// known population of TCP sockets, and helpers to run the exporter, ss and python inside it.
 /// `SocketFarm.with` always kills what it started and deletes the namespace.
-final class SocketFarm {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
+public final class SocketFarm {
     private let netns: TestNamespace
-    let basePort: Int
-    private var processes: [Process] = []
+    public let basePort: Int
+    private var processes: [ChildProcess] = []
+    private var exporter: ChildProcess?
 
-    var namespace: String { netns.name }
+    public var namespace: String { netns.name }
 
     private init(netns: TestNamespace, basePort: Int) {
         self.netns = netns
@@ -21,16 +17,16 @@ final class SocketFarm {
     }
 
     /// The series of a farm's connections, without the optional user label.
-    static func connections(_ state: String, _ direction: String, _ port: Int, _ process: String) -> String {
+    public static func connections(_ state: String, _ direction: String, _ port: Int, _ process: String) -> String {
         "netstat_tcp_connections{state=\"\(state)\",direction=\"\(direction)\",port=\"\(port)\",process=\"\(process)\"}"
     }
 
     /// The same rule as every other end-to-end test: `RunningExporter.binary`.
-    static var exporterBinary: String { RunningExporter.binary }
+    public static var exporterBinary: String { RunningExporter.binary }
 
     /// Runs `body` with a farm of `workers` workers on ports `basePort`… in a fresh namespace.
-    static func with<T>(workers: Int, established: Int, closeWait: Int, prefix: String = "nse",
-                        _ body: (SocketFarm) throws -> T) throws -> T {
+    public static func with<T>(workers: Int, established: Int, closeWait: Int, prefix: String = "nse",
+                               _ body: (SocketFarm) throws -> T) throws -> T {
         let basePort = 21000 + 10 * Int.random(in: 0..<800)
         let farm = SocketFarm(netns: try TestNamespace(prefix: prefix), basePort: basePort)
         defer { farm.tearDown() }
@@ -43,53 +39,44 @@ final class SocketFarm {
         return try body(farm)
     }
 
-    func inside(_ command: [String]) -> [String] {
+    public func inside(_ command: [String]) -> [String] {
         ["ip", "netns", "exec", namespace] + command
     }
 
-    /// Runs a command in the namespace and returns its output; a non-zero exit is a Failure.
+    /// Runs a command and returns its output; a non-zero exit is a `Shell.Failure`.
     @discardableResult
-    func checked(_ command: [String]) throws -> String {
-        let result = try Shell.run(command, timeout: 60)
-        guard result.status == 0 else {
-            throw Failure(description: "\(command.joined(separator: " ")) exited \(result.status): \(result.stderr)")
-        }
-        return result.stdout
+    public func checked(_ command: [String]) throws -> String {
+        try Shell.require(Shell.run(command, timeout: 60), command.joined(separator: " ")).stdout
     }
 
-    func run(_ command: [String]) throws -> String {
+    @discardableResult
+    public func run(_ command: [String]) throws -> String {
         try checked(inside(command))
     }
 
     /// Starts a program in the namespace and waits until it prints "ready".
     @discardableResult
-    func startUntilReady(_ command: [String], timeout: Double = 60) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = inside(command)
+    public func startUntilReady(_ command: [String], timeout: Double = 60) throws -> ChildProcess {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("farm-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: output) }
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess(inside(command), stdout: output.path)
         processes.append(process)
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let text = try? String(contentsOf: output, encoding: .utf8), text.contains("ready") { return process }
-            guard process.isRunning else { throw Failure(description: "\(command) exited before ready") }
+            guard process.isRunning else { throw Shell.Failure(description: "\(command) exited before ready") }
             usleep(50_000)
         }
-        throw Failure(description: "\(command) not ready after \(timeout) s")
+        throw Shell.Failure(description: "\(command) not ready after \(timeout) s")
     }
 
     /// Python that prints "ready" once its sockets are in place and then holds them.
-    func startPython(_ code: String) throws {
+    public func startPython(_ code: String) throws {
         try startUntilReady(["python3", "-c", code])
     }
 
     /// The stderr of the exporter started last (its log).
-    var exporterLog: String {
+    public var exporterLog: String {
         (try? String(contentsOf: exporterLogURL, encoding: .utf8)) ?? ""
     }
 
@@ -98,20 +85,16 @@ final class SocketFarm {
     }
 
     /// The process started last: the exporter, or the wrapper that runs it.
-    var lastStarted: Process? { processes.last }
+    public var lastStarted: ChildProcess? { processes.last }
 
     /// Starts the exporter in the namespace with `flags` and returns the port it serves on;
     /// `wrapper` runs it (e.g. setpriv to drop root). Its stderr is `exporterLog`.
-    func startExporter(_ flags: [String] = [], wrapper: [String] = []) throws -> Int {
+    public func startExporter(_ flags: [String] = [], wrapper: [String] = []) throws -> Int {
         let port = basePort + 9
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = inside(wrapper + [SocketFarm.exporterBinary, "--web.listen-address=127.0.0.1:\(port)"] + flags)
-        process.standardOutput = FileHandle.nullDevice
-        FileManager.default.createFile(atPath: exporterLogURL.path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: exporterLogURL)
-        try process.run()
+        let arguments = inside(wrapper + [SocketFarm.exporterBinary, "--web.listen-address=127.0.0.1:\(port)"] + flags)
+        let process = try ChildProcess(arguments, stderr: exporterLogURL.path)
         processes.append(process)
+        exporter = process
         // 20 s: under strace, or on two busy cores, the start takes seconds.
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
@@ -121,28 +104,29 @@ final class SocketFarm {
             guard process.isRunning else { break }
             usleep(50_000)
         }
-        throw Failure(description: "exporter did not start: \(exporterLog)")
+        throw Shell.Failure(description: "exporter did not start: \(exporterLog)")
     }
 
     /// Stops the exporter started last (so another can take its port).
-    func stopExporter() {
-        guard let process = processes.last, process.arguments?.contains(SocketFarm.exporterBinary) == true else { return }
-        // SIGKILL: a child of the test runner starts with SIGTERM blocked (Foundation's spawn mask).
-        kill(process.processIdentifier, SIGKILL)
+    public func stopExporter() {
+        guard let process = processes.last, process === exporter else { return }
+        // SIGKILL: gone at once, its port free for the next exporter.
+        kill(process.pid, SIGKILL)
         process.waitUntilExit()
         processes.removeLast()
+        exporter = nil
     }
 
     /// One scrape, as series text → value.
-    func scrape(_ port: Int) throws -> Scrape {
-        Scrape(try run(["curl", "-sf", "http://127.0.0.1:\(port)/metrics"]))
+    public func scrape(_ port: Int) throws -> ScrapedMetrics {
+        ScrapedMetrics(try run(["curl", "-sf", "http://127.0.0.1:\(port)/metrics"]))
     }
 
     /// Kills everything in the namespace (the farm's forked workers too), then deletes it.
-    func tearDown() {
+    public func tearDown() {
         netns.delete()
         for process in processes {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            if process.isRunning { kill(process.pid, SIGKILL) }
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: exporterLogURL)
@@ -150,11 +134,11 @@ final class SocketFarm {
 }
 
 /// A parsed /metrics answer: `series["name{labels}"]` is the value.
-struct Scrape {
-    let text: String
-    let series: [String: Double]
+public struct ScrapedMetrics: Sendable {
+    public let text: String
+    public let series: [String: Double]
 
-    init(_ text: String) {
+    public init(_ text: String) {
         self.text = text
         var series: [String: Double] = [:]
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
@@ -164,10 +148,10 @@ struct Scrape {
         self.series = series
     }
 
-    subscript(_ key: String) -> Double? { series[key] }
+    public subscript(_ key: String) -> Double? { series[key] }
 
     /// The series of one metric whose labels contain every given `name="value"` fragment.
-    func matching(_ metric: String, _ fragments: [String]) -> [String: Double] {
+    public func matching(_ metric: String, _ fragments: [String]) -> [String: Double] {
         series.filter { key, _ in
             key.hasPrefix(metric + "{") && fragments.allSatisfy { key.contains($0) }
         }

@@ -39,13 +39,13 @@ import TestSupport
     }
 
     /// The distinct peer labels of the top-peers series.
-    static func peers(_ scrape: Scrape) -> Set<String> {
+    static func peers(_ scrape: ScrapedMetrics) -> Set<String> {
         Set(scrape.matching("netstat_tcp_top_peer_connections", []).keys.compactMap { key in
             key.split(separator: "\"").dropFirst().first.map(String.init)
         })
     }
 
-    static func scrape(_ farm: SocketFarm, _ flags: [String]) throws -> Scrape {
+    static func scrape(_ farm: SocketFarm, _ flags: [String]) throws -> ScrapedMetrics {
         let port = try farm.startExporter(flags)
         defer { farm.stopExporter() }
         return try farm.scrape(port)
@@ -177,7 +177,7 @@ import TestSupport
             let sent = try sender.run(["python3", "-c", Self.synSender])
             try #require(sent.status == 0, "\(sent.stderr)")
 
-            var scrape = Scrape("")
+            var scrape = ScrapedMetrics("")
             for _ in 0..<20 {  // the SYNs cross the veth within milliseconds; allow 2 s
                 scrape = try Self.scrape(farm, ["--collector.sockets.top-peers=2"])
                 if scrape["netstat_tcp_sockets{family=\"ipv4\",state=\"syn_recv\"}"] == 9 { break }

@@ -12,7 +12,7 @@ import TestSupport
         let lint = try Shell.run(["promtool", "check", "metrics"], input: response.text)
         #expect(lint.status == 0, "\(lint.stdout)\(lint.stderr)")
         #expect(lint.stdout.isEmpty && lint.stderr.isEmpty, "\(lint.stdout)\(lint.stderr)")
-        let scrape = Scrape(response.text)
+        let scrape = ScrapedMetrics(response.text)
         for collector in ["sockets", "interfaces", "routes", "protocols", "sockstat"] {
             #expect(scrape["netstat_scrape_collector_success{collector=\"\(collector)\"}"] == 1, "\(collector)")
             #expect(scrape["netstat_parse_errors_total{collector=\"\(collector)\"}"] == 0, "\(collector)")
