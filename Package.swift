@@ -61,7 +61,7 @@ let package = Package(
         ),
 
         // Test-only helpers (fixture paths, running real tools); never linked into the exporter.
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["Logging"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "ProcNetTests", dependencies: ["ProcNet", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SocketOwnersTests", dependencies: ["SocketOwners", "ProcNet", "TestSupport"],
                     swiftSettings: strict),

@@ -1,23 +1,12 @@
 import Exposition
 import Logging
 import Namespaces
-import Synchronization
 import Testing
+import TestSupport
 @testable import Collectors
 
 /// The registry's log lines: errors rate-limited, one debug line per collector per scrape.
 @Suite struct CollectorRegistryLogTests {
-    final class Lines: Sendable {
-        let lines = Mutex<[String]>([])
-        func logger(_ level: LogLevel) -> Logger {
-            Logger(level: level, format: .logfmt) { [self] bytes in
-                let text = String(decoding: bytes, as: UTF8.self)
-                lines.withLock { $0.append(text) }
-            }
-        }
-        var written: [String] { lines.withLock { $0 } }
-    }
-
     struct Failing: PerNamespaceCollector {
         func collect(_ namespace: NetworkNamespace, into metrics: inout MetricSet, report: inout CollectorReport) {
             metrics.add("netstat_partial", .gauge, help: "Partial.", value: .unsigned(5))
@@ -32,14 +21,14 @@ import Testing
         }
     }
 
-    func registry(_ lines: Lines, _ level: LogLevel) -> CollectorRegistry {
+    func registry(_ lines: CapturedLog, _ level: LogLevel) -> CollectorRegistry {
         CollectorRegistry(collectors: [NamedCollector("failing", Failing()), NamedCollector("two", TwoSeries())],
                           buildInfo: BuildInfo(version: "1", swiftVersion: "6"),
                           log: RateLimitedLog(logger: lines.logger(level)))
     }
 
     @Test func debugWritesOneLinePerCollectorPerScrape() throws {
-        let lines = Lines()
+        let lines = CapturedLog()
         let registry = registry(lines, .debug)
         _ = registry.scrape()
         _ = registry.scrape()
@@ -58,12 +47,12 @@ import Testing
         #expect(errors.first?.hasSuffix(expected) == true)
     }
 
-    @Test func infoWritesNoScrapeLines() {
-        let lines = Lines()
+    @Test func infoWritesNoScrapeCapturedLog() {
+        let lines = CapturedLog()
         _ = registry(lines, .info).scrape()
         #expect(lines.written.count == 1)
         #expect(lines.written.allSatisfy { $0.contains("level=ERROR") })
-        let errorOnly = Lines()
+        let errorOnly = CapturedLog()
         _ = registry(errorOnly, .error).scrape()
         #expect(errorOnly.written.count == 1)
     }

@@ -1,20 +1,10 @@
 import Logging
 import Synchronization
 import Testing
+import TestSupport
 
 /// The rate limit on repeated problems, on a clock the test moves.
 @Suite struct RateLimitedLogTests {
-    final class Lines: Sendable {
-        let lines = Mutex<[String]>([])
-        func logger(_ level: LogLevel) -> Logger {
-            Logger(level: level, format: .logfmt) { [self] bytes in
-                let text = String(decoding: bytes, as: UTF8.self)
-                lines.withLock { $0.append(text) }
-            }
-        }
-        var written: [String] { lines.withLock { $0 } }
-    }
-
     /// A clock that moves only when told.
     final class ManualClock: Sendable {
         private let now = Mutex(ContinuousClock.now)
@@ -23,7 +13,7 @@ import Testing
     }
 
     @Test func aRepeatIsHeldBackThenCountedWhenTheIntervalHasPassed() throws {
-        let lines = Lines()
+        let lines = CapturedLog()
         let clock = ManualClock()
         let log = RateLimitedLog(interval: .seconds(300), logger: lines.logger(.info), now: clock.read)
         for _ in 0..<3 { log.log(.error, key: "sockets", "Collector failed", ["err": "/proc/net/tcp: no such file"]) }
@@ -50,7 +40,7 @@ import Testing
     }
 
     @Test func theOldEntryPointsStillWrite() {
-        let lines = Lines()
+        let lines = CapturedLog()
         let log = RateLimitedLog(logger: lines.logger(.info))
         log.log("microhttpd", "Error accepting connection")
         log.log("microhttpd", "Error accepting connection")

@@ -45,15 +45,11 @@ import TestSupport
             static_configs:
               - targets: ['\(exporter.addresses[0])']
         """, to: "prometheus.yml", in: pki.directory)
-        let prometheus = Process()
-        prometheus.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
-        prometheus.arguments = ["--config.file=\(pki.path("prometheus.yml"))",
-                                "--storage.tsdb.path=\(pki.path("data"))", "--web.listen-address=127.0.0.1:\(port)"]
-        prometheus.standardOutput = FileHandle.nullDevice
-        prometheus.standardError = FileHandle.nullDevice
-        try prometheus.run()
+        let prometheus = try ChildProcess(["/usr/bin/prometheus", "--config.file=\(pki.path("prometheus.yml"))",
+                                           "--storage.tsdb.path=\(pki.path("data"))",
+                                           "--web.listen-address=127.0.0.1:\(port)"])
         defer {
-            kill(prometheus.processIdentifier, SIGKILL)
+            prometheus.send(SIGKILL)
             prometheus.waitUntilExit()
         }
 

@@ -41,19 +41,13 @@ import TestSupport
     }
 
     /// A curl running in the background, for a scrape that will block.
-    func backgroundCurl(_ url: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "-sS", "-g", "-o", "/dev/null", "--max-time", "30", url]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+    func backgroundCurl(_ url: String) throws -> ChildProcess {
+        try ChildProcess(["curl", "-sS", "-g", "-o", "/dev/null", "--max-time", "30", url])
     }
 
     /// An exporter with --web.max-requests=1 whose one scrape is held on the FIFO: the tree,
     /// the exporter, the curl waiting for that scrape, and the FIFO's write end.
-    func startWithOneScrapeHeld() throws -> (BlockingProcfs, RunningExporter, Process, Int32) {
+    func startWithOneScrapeHeld() throws -> (BlockingProcfs, RunningExporter, ChildProcess, Int32) {
         let procfs = try BlockingProcfs()
         let exporter = try RunningExporter(["--web.listen-address=127.0.0.1:0", "--path.procfs=\(procfs.root.path)",
                                             "--web.max-requests=1"])
@@ -83,7 +77,7 @@ import TestSupport
 
     @Test func aClientThatGoesAwayMidScrapeFreesItsSlot() throws {
         let (procfs, exporter, impatient, writer) = try startWithOneScrapeHeld()
-        kill(impatient.processIdentifier, SIGKILL)
+        kill(impatient.pid, SIGKILL)
         impatient.waitUntilExit()
         try procfs.release(writer)
 

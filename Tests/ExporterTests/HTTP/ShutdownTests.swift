@@ -8,18 +8,13 @@ import TestSupport
 @Suite struct ShutdownTests {
     /// A curl in the background that writes the status it got to a file.
     final class BackgroundScrape {
-        let process = Process()
+        let process: ChildProcess
         let statusFile: URL
 
         init(_ url: String, extra: [String] = []) throws {
             statusFile = FileManager.default.temporaryDirectory.appendingPathComponent("status-\(UUID().uuidString)")
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["curl", "-sS", "-g", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "20"]
-                + extra + [url]
-            _ = FileManager.default.createFile(atPath: statusFile.path, contents: nil)
-            process.standardOutput = try FileHandle(forWritingTo: statusFile)
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            process = try ChildProcess(["curl", "-sS", "-g", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "20"]
+                                       + extra + [url], stdout: statusFile.path)
         }
 
         deinit { try? FileManager.default.removeItem(at: statusFile) }
@@ -28,8 +23,7 @@ import TestSupport
         func status(timeout: Double = 15) -> String {
             let deadline = Date().addingTimeInterval(timeout)
             while process.isRunning && Date() < deadline { usleep(10_000) }
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
+            process.stop(grace: 0.2)
             return (try? String(contentsOf: statusFile, encoding: .utf8)) ?? ""
         }
     }
