@@ -12,7 +12,7 @@ import TestSupport
         guard case .run(let flags) = try FlagParser.parse(arguments, definitions: definitions) else {
             throw FlagError("no run")
         }
-        let collector = try SocketsCollector.descriptor.make(flags, ProcPaths(procfs: Fixtures.shared("procfs/proc")))
+        let collector = try SocketsCollector.descriptor.make(flags, ProcPaths(procfs: Fixtures.path("procfs/proc")))
         var metrics = MetricSet()
         var report = CollectorReport()
         collector.collect(into: &metrics, report: &report)
