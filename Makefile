@@ -81,7 +81,8 @@ static-cxx:
 run: release
 	.build/release/netstat_exporter $(ARGS)
 
-# The release binary is built first: a test checks that it links no Swift library.
+# The release binary is built first: tests check that it links no Swift library and that
+# linker/link.order still names its functions (LinkOrderTests).
 # fuzz-smoke keeps the fuzz targets building and replays their seeds (a few seconds).
 # The HTTP abuse tests time scrapes against a one-second budget while a thousand clients hold
 # connections: they run on their own after the rest, so the other suites' CPU (promtool,
