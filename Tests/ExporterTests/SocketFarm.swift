@@ -37,7 +37,7 @@ final class SocketFarm {
         // The tests bind 40000-40001 (inside the ephemeral range on purpose): reserve them so no
         // client end of the farm can be handed one first.
         try farm.run(["sysctl", "-qw", "net.ipv4.ip_local_reserved_ports=40000-40001"])
-        let tool = Fixtures.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/tools/sockfarm.py").path
+        let tool = Fixtures.repository("Tests/Tools/sockfarm.py")
         try farm.startUntilReady(["python3", tool, "--workers", String(workers), "--established", String(established),
                                   "--close-wait", String(closeWait), "--port", String(basePort), "--hold", "300"])
         return try body(farm)
