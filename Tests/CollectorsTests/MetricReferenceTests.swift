@@ -19,6 +19,7 @@ import TestSupport
     /// The declared families, one block each, in the order the document shows them.
     static let declaredBlocks: [(name: String, families: [MetricDeclaration])] = [
         ("exporter", CollectorRegistry.families),
+        ("process", ProcessMetrics.families),
         ("netns", NamespaceMode.families),
         ("sockets", SocketsCollector.countFamilies),
         ("attribution", SocketsCollector.attributionFamilies),
