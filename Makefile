@@ -23,15 +23,15 @@ APT_PACKAGES := libmicrohttpd-dev libgnutls28-dev libstdc++-12-dev zlib1g-dev li
 	python3-prometheus-client python3-yaml openssl apache2-utils systemd strace iptables buildah binutils
 
 # The release binary: Swift runtime linked statically; lld with packed relative relocations
-# (DT_RELR) keeps it position-independent while saving ~0.8 MB of idle RSS that the classic
-# .rela.dyn table costs. Two more flags keep idle RSS low (docs/metrics.md, "Idle RSS"):
+# (DT_RELR) keeps it position-independent without the idle RSS the classic .rela.dyn table
+# costs. Two more flags keep idle RSS low (docs/performance.md, "Idle RSS", has the figures):
 # - linker/link.order lists the functions that run at start-up and in a scrape (made by
 #   scripts/update-link-order); lld places them first in .text, so the pages a running
-#   exporter touches are few and together instead of spread over 6 MB. A stale list costs
+#   exporter touches are few and together instead of spread over the binary. A stale list costs
 #   memory, never correctness: names it no longer finds are skipped, and LinkOrderTests fails
 #   when more than 10 % of them are gone.
 # - libstdc++ is linked statically, only the parts the Swift runtime calls: loading the shared
-#   one cost ~0.9 MB resident (its symbol tables and relocations). The Swift driver asks for
+#   one keeps its symbol tables and relocations resident. The Swift driver asks for
 #   -lstdc++ itself, so a directory holding only the static archive is searched first.
 STATIC_CXX_DIR := $(CURDIR)/.build/static-cxx
 RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs \
