@@ -9,19 +9,17 @@ import TestSupport
 /// no longer defined in the release binary `make test` built first.
 @Suite struct LinkOrderTests {
     static let orderFile = Fixtures.repository("linker/link.order")
-    static let releaseBinary = Fixtures.repository(".build/release/netstat_exporter")
     /// The share of listed names that may be gone: a few come and go with any change.
     static let tolerance = 0.10
 
     @Test func listedFunctionsAreStillInTheReleaseBinary() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.releaseBinary),
-                     "no release binary at \(Self.releaseBinary): `make test` builds it first, or run `make release`")
+        let releaseBinary = try ExporterBuild.releaseBinary()
         let names = try String(contentsOfFile: Self.orderFile, encoding: .utf8)
             .split(separator: "\n").map(String.init).filter { !$0.isEmpty }
         try #require(names.count >= 100, "linker/link.order lists \(names.count) names: regenerate it")
         // binutils' nm (APT_PACKAGES), else the toolchain's llvm-nm: "address type name" a line.
         let nm = Shell.has("nm") ? "nm" : "llvm-nm"
-        let symbols = try Shell.run([nm, "--defined-only", Self.releaseBinary], timeout: 120)
+        let symbols = try Shell.run([nm, "--defined-only", releaseBinary], timeout: 120)
         try #require(symbols.status == 0, "\(nm) --defined-only failed: \(symbols.stderr)")
         let defined = Set(symbols.stdout.split(separator: "\n").compactMap { line in
             line.split(separator: " ").last.map(String.init)

@@ -12,6 +12,8 @@ final class SocketFarm {
     private let netns: TestNamespace
     let basePort: Int
     private var processes: [Process] = []
+    /// The exporter binaries started (debug, release), to tell an exporter from the farm's processes.
+    private var exporterBinaries: Set<String> = []
 
     var namespace: String { netns.name }
 
@@ -102,11 +104,13 @@ final class SocketFarm {
 
     /// Starts the exporter in the namespace with `flags` and returns the port it serves on;
     /// `wrapper` runs it (e.g. setpriv to drop root). Its stderr is `exporterLog`.
-    func startExporter(_ flags: [String] = [], wrapper: [String] = []) throws -> Int {
+    func startExporter(_ flags: [String] = [], wrapper: [String] = [],
+                       binary: String = SocketFarm.exporterBinary) throws -> Int {
         let port = basePort + 9
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = inside(wrapper + [SocketFarm.exporterBinary, "--web.listen-address=127.0.0.1:\(port)"] + flags)
+        process.arguments = inside(wrapper + [binary, "--web.listen-address=127.0.0.1:\(port)"] + flags)
+        exporterBinaries.insert(binary)
         process.standardOutput = FileHandle.nullDevice
         FileManager.default.createFile(atPath: exporterLogURL.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: exporterLogURL)
@@ -126,7 +130,8 @@ final class SocketFarm {
 
     /// Stops the exporter started last (so another can take its port).
     func stopExporter() {
-        guard let process = processes.last, process.arguments?.contains(SocketFarm.exporterBinary) == true else { return }
+        guard let process = processes.last,
+              process.arguments?.contains(where: exporterBinaries.contains) == true else { return }
         // SIGKILL: a child of the test runner starts with SIGTERM blocked (Foundation's spawn mask).
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
