@@ -14,42 +14,60 @@ IMAGE ?= netstat-exporter
 BUILDAH ?= buildah --storage-driver=vfs
 IMAGE_CONTEXT ?= .build/image
 
-# Debian packages the build, the exporter and the test suite need; installed only when missing.
+# Debian packages the build, the exporter and the test suite need (python3: the socket farm,
+# Tests/Tools/sockfarm.py; binutils: nm, for the link order's staleness test); installed only
+# when missing, and only by root: `make deps` installs them, `make build`/`test`/`run` install
+# them when run as root and otherwise only say which are missing (ensure-deps).
 APT_PACKAGES := libmicrohttpd-dev libgnutls28-dev libstdc++-12-dev zlib1g-dev libyaml-dev libcrypt-dev pkg-config \
 	iproute2 curl python3 procps gzip prometheus prometheus-alertmanager \
-	python3-prometheus-client python3-yaml openssl apache2-utils systemd strace iptables buildah
+	python3-prometheus-client python3-yaml openssl apache2-utils systemd strace iptables buildah binutils
 
 # The release binary: Swift runtime linked statically; lld with packed relative relocations
-# (DT_RELR) keeps it position-independent while saving ~0.8 MB of idle RSS that the classic
-# .rela.dyn table costs. Two more flags keep idle RSS low (docs/metrics.md, "Idle RSS"):
-# - scripts/link.order lists the functions that run at start-up and in a scrape (made by
+# (DT_RELR) keeps it position-independent without the idle RSS the classic .rela.dyn table
+# costs. Two more flags keep idle RSS low (docs/performance.md, "Idle RSS", has the figures):
+# - linker/link.order lists the functions that run at start-up and in a scrape (made by
 #   scripts/update-link-order); lld places them first in .text, so the pages a running
-#   exporter touches are few and together instead of spread over 6 MB. A stale list costs
-#   memory, never correctness: names it no longer finds are skipped.
+#   exporter touches are few and together instead of spread over the binary. A stale list costs
+#   memory, never correctness: names it no longer finds are skipped, and LinkOrderTests fails
+#   when more than 10 % of them are gone.
 # - libstdc++ is linked statically, only the parts the Swift runtime calls: loading the shared
-#   one cost ~0.9 MB resident (its symbol tables and relocations). The Swift driver asks for
+#   one keeps its symbol tables and relocations resident. The Swift driver asks for
 #   -lstdc++ itself, so a directory holding only the static archive is searched first.
 STATIC_CXX_DIR := $(CURDIR)/.build/static-cxx
 RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs \
 	-Xlinker -L$(STATIC_CXX_DIR) \
-	-Xlinker --symbol-ordering-file=$(CURDIR)/scripts/link.order -Xlinker --no-warn-symbol-ordering
+	-Xlinker --symbol-ordering-file=$(CURDIR)/linker/link.order -Xlinker --no-warn-symbol-ordering
 
-.PHONY: deps static-cxx build release run test bench fuzz fuzz-smoke install image clean
+.PHONY: deps ensure-deps static-cxx build release run test bench fuzz fuzz-smoke install image clean
 
-deps:
-	@missing=""; for p in $(APT_PACKAGES); do \
+# Shell fragments for the two targets below: the packages of APT_PACKAGES not installed, in
+# $missing; and their installation.
+FIND_MISSING = missing=""; for p in $(APT_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-		echo "installing:$$missing"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	done
+APT_INSTALL = apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing
 
-build: deps
+# Installs what is missing (root, apt).
+deps:
+	@$(FIND_MISSING); \
+	if [ -z "$$missing" ]; then echo "deps: every package is installed"; \
+	elif [ "$$(id -u)" -ne 0 ]; then echo "deps: missing:$$missing; run 'make deps' as root to install them" >&2; exit 1; \
+	else echo "deps: installing:$$missing"; $(APT_INSTALL); fi
+
+# Before a build, test or run: as root, what `make deps` does; otherwise a note of what is missing
+# and on with the build (which may not need them all; a missing library fails it clearly enough).
+ensure-deps:
+	@command -v dpkg-query >/dev/null || { echo "no dpkg-query: not checking the Debian packages" >&2; exit 0; }; \
+	$(FIND_MISSING); \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" -eq 0 ]; then echo "installing:$$missing"; $(APT_INSTALL); \
+	else echo "missing:$$missing (not installed: not root; 'sudo make deps' installs them)" >&2; fi
+
+build: ensure-deps
 	$(SWIFT) build
 
 # SCRATCH builds elsewhere than .build (a test does, while `swift test` holds .build).
-release: deps static-cxx
+release: ensure-deps static-cxx
 	$(SWIFT) build $(RELEASE_FLAGS) $(if $(SCRATCH),--scratch-path $(SCRATCH))
 
 # The static libstdc++ of the C++ compiler Swift links with, alone in a directory (see RELEASE_FLAGS).
@@ -63,13 +81,14 @@ static-cxx:
 run: release
 	.build/release/netstat_exporter $(ARGS)
 
-# The release binary is built first: a test checks that it links no Swift library.
+# The release binary is built first: tests check that it links no Swift library and that
+# linker/link.order still names its functions (LinkOrderTests).
 # fuzz-smoke keeps the fuzz targets building and replays their seeds (a few seconds).
 # The HTTP abuse tests time scrapes against a one-second budget while a thousand clients hold
 # connections: they run on their own after the rest, so the other suites' CPU (promtool,
 # Prometheus, builds of fixtures) is not what they measure.
 TIMED_SUITES := HTTPAbuseTests
-test: deps static-cxx
+test: ensure-deps static-cxx
 	$(SWIFT) build $(RELEASE_FLAGS)
 	$(SWIFT) build
 	$(SWIFT) test --skip '$(TIMED_SUITES)'
@@ -79,12 +98,12 @@ test: deps static-cxx
 # Every parser under libFuzzer + AddressSanitizer, FUZZ_SECONDS each (fuzz/run.sh; FUZZ_RUNS,
 # FUZZ_TARGETS narrow it). The fuzz package under fuzz/ builds apart from the exporter's.
 FUZZ_SECONDS ?= 60
-fuzz: deps
+fuzz: ensure-deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh
 
 # 5,000 inputs a target, seeds first: enough to catch a target that no longer builds or
 # crashes on its own seeds, cheap enough for every `make test`.
-fuzz-smoke: deps
+fuzz-smoke: ensure-deps
 	FUZZ_RUNS=5000 FUZZ_SECONDS=20 bash fuzz/run.sh
 
 # The binary, the systemd units (service with ExecStart pointed at $(PREFIX)/bin, and the

@@ -10,7 +10,7 @@ goes. A client end is closed with SO_LINGER 0 (a reset), so neither end lingers 
 FIN_WAIT: the dump stays the standing population plus about 2 * P * W churn sockets, and the
 ephemeral ports do not run out. Prints 'ready' once every window is full, then, every second,
 'opened <total> <unix time>' (connections opened by all workers since start) until killed or
---hold passes. Run it in a network namespace, beside sockfarm.py (shared/tools), on ports of its own.
+--hold passes. Run it in a network namespace, beside Tests/Tools/sockfarm.py, on ports of its own.
 """
 import argparse, collections, ctypes, os, resource, select, signal, socket, struct, sys, time
 

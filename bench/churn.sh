@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Churn benchmark (issue 10): the warm scrape next to the bare netlink dump (floor.c) on a
-# standing farm (../shared/tools/sockfarm.py), first quiet, then while bench/churn.py opens and
+# standing farm (Tests/Tools/sockfarm.py), first quiet, then while bench/churn.py opens and
 # closes connections between its workers for the whole measurement.
 #
 #   bash bench/churn.sh                          # 100k sockets in 10 processes, 4 churners

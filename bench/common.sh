@@ -2,7 +2,7 @@
 # gives it what they all use.
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
-FARM=$(cd .. && pwd)/shared/tools/sockfarm.py
+FARM=$PWD/Tests/Tools/sockfarm.py
 
 # The release binary with the flags users run (Makefile, RELEASE_FLAGS), unless the script's
 # first argument is --no-build.

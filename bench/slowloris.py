@@ -11,14 +11,14 @@ open descriptors sampled during the attack.
     python3 bench/slowloris.py                      # 60 s attack, .build/release binary
     SECONDS_UNDER_ATTACK=600 EXPORTER=.build/debug/netstat_exporter python3 bench/slowloris.py
 
-Needs the shared fixtures (../shared/fixtures) and ~2,100 descriptors (raised here). Not part of
+Needs the procfs fixtures (Tests/Fixtures) and ~2,100 descriptors (raised here). Not part of
 `make test`.
 """
 import os, resource, select, socket, statistics, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXPORTER = os.environ.get("EXPORTER", os.path.join(ROOT, ".build/release/netstat_exporter"))
-PROCFS = os.path.join(os.path.dirname(ROOT), "shared/fixtures/procfs/proc")
+PROCFS = os.path.join(ROOT, "Tests/Fixtures/procfs/proc")
 ATTACK = float(os.environ.get("SECONDS_UNDER_ATTACK", "60"))
 SCRAPER = "127.0.0.250"
 

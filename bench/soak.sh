@@ -8,7 +8,7 @@
 #       SAMPLE_EVERY=100 WARMUP=200 MAX_GROWTH_PERCENT=100000 bash bench/soak.sh --no-build
 #
 # In a network namespace and a PID namespace of its own, a steady sockfarm
-# (../shared/tools/sockfarm.py) holds 2,000 ESTABLISHED, 100 CLOSE_WAIT and their FIN_WAIT2 ends
+# (Tests/Tools/sockfarm.py) holds 2,000 ESTABLISHED, 100 CLOSE_WAIT and their FIN_WAIT2 ends
 # in 4 processes, and short-lived farms run one after another (2 processes, 200 ESTABLISHED,
 # 10 CLOSE_WAIT, exiting 2 s after they are ready), so sockets, TIME_WAITs, orphans and owning
 # processes appear and vanish under the scrapes. CLIENTS curl processes scrape at once, each

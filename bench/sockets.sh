@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sockets benchmark (issue 3): how long a scrape with socket attribution takes, next to the
 # bare netlink dump (floor.c), ss -tanp, ss -tan and node_exporter's tcpstat collector, on a
-# network namespace holding a known socket population from ../shared/tools/sockfarm.py.
+# network namespace holding a known socket population from Tests/Tools/sockfarm.py.
 #
 #   bash bench/sockets.sh              # build release, run 10k / 50k / 100k sockets
 #   REPS=20 CASES="100000:10" bash bench/sockets.sh --no-build

@@ -1,22 +1,24 @@
 // swift-tools-version:6.0
-// libFuzzer targets for the exporter's parsers (issue 9, part 1). A package of its own so the
-// fuzzing build (-sanitize=fuzzer,address) never touches the main package's products: its
-// ProcNet, SockDiag and the C shims are symlinks to the main package's sources, compiled here
-// with the fuzzer's coverage instrumentation. Built and run by fuzz/run.sh (`make fuzz`).
+// libFuzzer targets for the exporter's parsers. A package of its own so the fuzzing build
+// (-sanitize=fuzzer,address) never touches the main package's products. It links parsers
+// only: ProcNet (a symlink to the main package's target: pure parsers and the file reader) and
+// the sock_diag message decoder (a symlink to that one file of SockDiag, over the CSockDiag
+// structs), compiled here with the fuzzer's coverage instrumentation. Built and run by
+// fuzz/run.sh (`make fuzz`).
 import PackageDescription
 
 let package = Package(
     name: "netstat_exporter_fuzz",
     targets: [
         .target(name: "CSockDiag"),
-        .target(name: "CNetNamespace"),
-        .target(name: "ProcNet", dependencies: ["CNetNamespace"], swiftSettings: [.swiftLanguageMode(.v6)]),
-        .target(name: "SockDiag", dependencies: ["CSockDiag", "ProcNet"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "ProcNet", swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "SockDiagMessages", dependencies: ["CSockDiag", "ProcNet"],
+                swiftSettings: [.swiftLanguageMode(.v6)]),
         // One binary for every target (FUZZ_TARGET picks one): libFuzzer supplies `main`, so the
         // module has none and is parsed as a library.
         .executableTarget(
             name: "ParserFuzzer",
-            dependencies: ["ProcNet", "SockDiag"],
+            dependencies: ["ProcNet", "SockDiagMessages"],
             swiftSettings: [.swiftLanguageMode(.v6), .unsafeFlags(["-parse-as-library"])]
         ),
     ]

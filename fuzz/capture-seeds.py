@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Captures the fuzz seeds the shared fixtures do not have, from the live kernel:
+"""Captures the fuzz seeds the fixtures (Tests/Fixtures) do not have, from the live kernel:
 
 - sock-diag-messages/: the datagrams of real inet_diag dumps (TCP and UDP, IPv4 and IPv6, with
   SK_MEMINFO for UDP as the exporter asks) of a few loopback sockets, and the NLMSG_ERROR the

@@ -19,24 +19,25 @@ FUZZ_RUNS=${FUZZ_RUNS:--1}
 ALL_TARGETS="inet-socket-table net-dev-table route-table ipv6-route-table snmp-table snmp6-table sockstat-table
 unix-socket-table process-stat sock-diag-messages process-identity"
 FUZZ_TARGETS=${FUZZ_TARGETS:-$ALL_TARGETS}
-SHARED=../../shared/fixtures
+FIXTURES=../Tests/Fixtures
 GOLDEN=../Tests/Golden/proc/net
 
-# The files each target starts from: the shared real captures, the golden test's tree, and
+# The files each target starts from: the real captures (Tests/Fixtures), the golden test's tree, and
 # fuzz/seeds/ (captured by fuzz/capture-seeds.py) for what those lack.
 seeds_for() {
     case $1 in
-        inet-socket-table) echo "$SHARED"/procfs/proc/net/{tcp,tcp6,udp,udp6,udp_broken} \
-            "$SHARED"/node_exporter/proc/net/udp "$GOLDEN"/{tcp,tcp6,udp,udp6} ;;
-        net-dev-table) echo "$SHARED"/procfs/proc/net/dev "$SHARED"/procfs/proc-pid-26231/net/dev "$GOLDEN"/dev ;;
+        inet-socket-table) echo "$FIXTURES"/procfs/proc/net/{tcp,tcp6,udp,udp6,udp_broken} \
+            "$FIXTURES"/node_exporter/proc/net/udp "$GOLDEN"/{tcp,tcp6,udp,udp6} ;;
+        net-dev-table) echo "$FIXTURES"/procfs/proc/net/dev "$FIXTURES"/procfs/proc-pid-26231/net/dev "$GOLDEN"/dev ;;
         route-table) echo "$GOLDEN"/route ;;
         ipv6-route-table) echo "$GOLDEN"/ipv6_route ;;
-        snmp-table) echo "$SHARED"/node_exporter/proc/net/{snmp,netstat} "$SHARED"/procfs/proc-pid-26231/net/{snmp,netstat} \
-            "$GOLDEN"/{snmp,netstat} ;;
-        snmp6-table) echo "$SHARED"/node_exporter/proc/net/snmp6 "$SHARED"/procfs/proc-pid-26231/net/snmp6 "$GOLDEN"/snmp6 ;;
-        sockstat-table) echo "$SHARED"/node_exporter/proc/net/sockstat{,6} "$SHARED"/procfs/proc/net/sockstat{,6} \
+        snmp-table) echo "$FIXTURES"/node_exporter/proc/net/{snmp,netstat} \
+            "$FIXTURES"/procfs/proc-pid-26231/net/{snmp,netstat} "$GOLDEN"/{snmp,netstat} ;;
+        snmp6-table) echo "$FIXTURES"/node_exporter/proc/net/snmp6 "$FIXTURES"/procfs/proc-pid-26231/net/snmp6 \
+            "$GOLDEN"/snmp6 ;;
+        sockstat-table) echo "$FIXTURES"/node_exporter/proc/net/sockstat{,6} "$FIXTURES"/procfs/proc/net/sockstat{,6} \
             "$GOLDEN"/sockstat{,6} ;;
-        unix-socket-table) echo "$SHARED"/procfs/proc/net/{unix,unix_without_inode} "$GOLDEN"/unix ;;
+        unix-socket-table) echo "$FIXTURES"/procfs/proc/net/{unix,unix_without_inode} "$GOLDEN"/unix ;;
         process-stat) echo seeds/process-stat/* ;;
         sock-diag-messages) echo seeds/sock-diag-messages/* ;;
         process-identity) echo seeds/process-identity/* ;;

@@ -181,7 +181,7 @@ static inline struct MHD_Daemon *netstat_mhd_start(
         // Request line and headers must fit here (else 414/431). Above 32 KiB libmicrohttpd maps
         // each connection's pool on its own and unmaps it at close, so an idle connection costs
         // the pages it touched and churn gives memory back; its default 32 KiB comes from malloc,
-        // and a thousand reconnecting slowloris clients grew RSS by ~25 MB that way (measured).
+        // where reconnecting slowloris clients left RSS grown (docs/performance.md).
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(40 * 1024),
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits.connections_per_address,
         MHD_OPTION_CONNECTION_TIMEOUT, limits.idle_timeout_seconds,

@@ -56,14 +56,4 @@ public final class RateLimitedLog: Sendable {
     public func log(_ key: String, _ message: String) {
         log(.error, key: key, source: key, message)
     }
-
-    /// One error line, not rate-limited (kept for callers written before `Log.error`).
-    public static func writeLine(_ text: String, file: String = #fileID, line: Int = #line) {
-        Log.logger.log(.error, text, file: file, line: line)
-    }
-
-    /// One info line, not rate-limited (kept for callers written before `Log.info`).
-    public static func writeInfo(_ text: String, file: String = #fileID, line: Int = #line) {
-        Log.logger.log(.info, text, file: file, line: line)
-    }
 }

@@ -14,8 +14,9 @@ import Threads
 /// whose start time, descriptor count (the size of /proc/<pid>/fd) and CPU time are unchanged
 /// is not listed at all. The scan runs beside the dump, so a socket opened after its owner was
 /// listed, or by a process that was not listed, has no owner in this dump. Looking for it in
-/// every unlisted process before answering made scrapes under connection churn 3 × slower, so
-/// such a socket, born since the previous scrape, is answered `pendingOwner` once: if it is
+/// every unlisted process before answering made scrapes under connection churn several times
+/// slower (docs/performance.md), so such a socket, born since the previous scrape, is answered
+/// `pendingOwner` once: if it is
 /// still there and still unowned at the next scrape, the unlisted processes of its uid are
 /// listed before answering, most recently listed first, until it is found. So is a socket of
 /// the previous dump whose owner let go of it while it lives on (another process holds it).

@@ -11,7 +11,7 @@ import Exposition
     /// docker0 reports speed -1, vethf345468 has no speed or duplex file, and lo has no entry.
     static func makeTree(dev: String? = nil) throws -> URL {
         let root = try Fixtures.temporaryDirectory("interfaces")
-        let devText = try dev ?? String(contentsOfFile: Fixtures.shared("procfs/proc/net/dev"), encoding: .utf8)
+        let devText = try dev ?? String(contentsOfFile: Fixtures.path("procfs/proc/net/dev"), encoding: .utf8)
         try Fixtures.write(devText, to: "proc/net/dev", in: root)
         let attributes: [(String, [String: String])] = [
             ("eth0", ["operstate": "up", "mtu": "1500", "speed": "1000", "address": "52:54:00:12:34:56",
@@ -139,7 +139,7 @@ import Exposition
         #expect(failed.failures == ["\(missing.proc("net/dev")): no such file"])
         #expect(none.families.isEmpty)
 
-        let text = try String(contentsOfFile: Fixtures.shared("procfs/proc/net/dev"), encoding: .utf8)
+        let text = try String(contentsOfFile: Fixtures.path("procfs/proc/net/dev"), encoding: .utf8)
         let broken = text + "  eth1: 1 2 3\n" + "  eth2: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 x\n"
         try Fixtures.write(broken, to: "proc/net/dev", in: root)
         let (metrics, report) = Self.collect(InterfacesCollector(), Self.paths(root))

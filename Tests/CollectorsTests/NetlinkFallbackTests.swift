@@ -106,9 +106,9 @@ import TestSupport
     @Test func theCounterIsWrittenWithTheOwnNamespace() throws {
         let fallbacks = NetlinkFallbacks()
         fallbacks.record()
-        let sockets = SocketsCollector(paths: ProcPaths(procfs: Fixtures.shared("procfs/proc")), options: AttributionOptions(),
+        let sockets = SocketsCollector(paths: ProcPaths(procfs: Fixtures.path("procfs/proc")), options: AttributionOptions(),
                                        netlinkFallbacks: fallbacks)
-        let (metrics, _) = scrape(sockets, .own(ProcPaths(procfs: Fixtures.shared("procfs/proc"))))
+        let (metrics, _) = scrape(sockets, .own(ProcPaths(procfs: Fixtures.path("procfs/proc"))))
         #expect(metrics.single("netstat_sockets_netlink_fallbacks_total") == .unsigned(1))
     }
 

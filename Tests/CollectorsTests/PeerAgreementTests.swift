@@ -15,13 +15,13 @@ import TestSupport
     ]
 
     @Test func everyNodeExporterValueAgrees() throws {
-        let paths = ProcPaths(procfs: Fixtures.shared("node_exporter/proc"))
+        let paths = ProcPaths(procfs: Fixtures.path("node_exporter/proc"))
         let (metrics, report) = CollectorRun.once(ProtocolsCollector(), SockstatCollector(pageSize: 4096),
                                                   paths: paths)
         #expect(report.succeeded)
         #expect(report.skippedLines == 0)
 
-        let expected = try String(contentsOfFile: Fixtures.shared("node_exporter/expected-values.txt"), encoding: .utf8)
+        let expected = try String(contentsOfFile: Fixtures.path("node_exporter/expected-values.txt"), encoding: .utf8)
             .split(separator: "\n")
         var checked = 0
         for line in expected {

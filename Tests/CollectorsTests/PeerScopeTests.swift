@@ -7,8 +7,25 @@ import Testing
     func scope(_ text: String, groups: [String] = []) throws -> String {
         let scope = try PeerScope(groups: groups)
         let address = try #require(IPAddressText.parse(text))
-        let index = scope.classify(address)
-        return index == PeerScope.none ? "none" : scope.names[index]
+        return scope.name(of: scope.classify(address)) ?? "none"
+    }
+
+    /// Every class survives the 8 bits it is packed into in a connection's label key.
+    @Test func classesRoundTripThroughTheirPacking() throws {
+        let classes: [PeerScope.Class] = [.loopback, .private, .linkLocal, .public, .group(0), .group(250), .none]
+        for scopeClass in classes {
+            #expect(PeerScope.Class(packed: scopeClass.packed) == scopeClass)
+        }
+        #expect(Set(classes.map(\.packed)).count == classes.count)
+        let tooMany = (0...PeerScope.maximumGroups).map { "g\($0)=10.0.\($0 % 256).0/24" }
+        #expect(throws: FlagError.self) { try PeerScope(groups: tooMany) }
+    }
+
+    /// The owner of a socket, likewise packed beside the label key.
+    @Test func ownersRoundTripThroughTheirPacking() {
+        for owner: SocketOwner in [.process(1), .process(4_194_304), .none, .unknown, .pending] {
+            #expect(SocketOwner(packed: owner.packed) == owner)
+        }
     }
 
     @Test func builtinScopesIPv4() throws {

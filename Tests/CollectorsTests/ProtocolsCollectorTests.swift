@@ -7,7 +7,7 @@ import Testing
 import TestSupport
 
 @Suite struct ProtocolsCollectorTests {
-    static let procfsFixture = ProcPaths(procfs: Fixtures.shared("procfs/proc-pid-26231"))
+    static let procfsFixture = ProcPaths(procfs: Fixtures.path("procfs/proc-pid-26231"))
 
     @Test func exportsEveryFieldOfTheFixture() {
         let collector = ProtocolsCollector()

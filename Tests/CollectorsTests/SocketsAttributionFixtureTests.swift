@@ -14,7 +14,7 @@ import TestSupport
         guard case .run(let flags) = try FlagParser.parse(arguments, definitions: definitions) else {
             throw FlagError("no run")
         }
-        let paths = ProcPaths(procfs: Fixtures.shared("procfs/proc"))
+        let paths = ProcPaths(procfs: Fixtures.path("procfs/proc"))
         return CollectorRun.once(try SocketsCollector.descriptor.make(flags, paths), paths: paths)
     }
 

@@ -15,7 +15,7 @@ import TestSupport
     }
 
     @Test func countsTheProcfsFixture() {
-        let (metrics, report) = collect(ProcPaths(procfs: Fixtures.shared("procfs/proc")))
+        let (metrics, report) = collect(ProcPaths(procfs: Fixtures.path("procfs/proc")))
         #expect(report.succeeded)
         #expect(report.skippedLines == 0)
         #expect(tcp(metrics, "ipv4", "listen") == .unsigned(3))

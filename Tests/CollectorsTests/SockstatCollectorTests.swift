@@ -6,7 +6,7 @@ import Testing
 import TestSupport
 
 @Suite struct SockstatCollectorTests {
-    static let procfsFixture = ProcPaths(procfs: Fixtures.shared("procfs/proc"))
+    static let procfsFixture = ProcPaths(procfs: Fixtures.path("procfs/proc"))
 
     @Test func exportsEveryCountWithMemoryInBytes() {
         let (metrics, report) = CollectorRun.once(SockstatCollector(pageSize: 4096), paths: Self.procfsFixture)

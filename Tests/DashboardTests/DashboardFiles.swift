@@ -12,9 +12,8 @@ enum DashboardFiles {
     static let grafana = Fixtures.repository("dashboards/grafana/netstat-overview.json")
     static let runbook = Fixtures.repository("dashboards/RUNBOOK.md")
 
-    /// `../shared/tools/sockfarm.py` beside the checkout.
-    static let sockfarm = Fixtures.repositoryRoot.deletingLastPathComponent()
-        .appendingPathComponent("shared/tools/sockfarm.py").path
+    /// The socket farm the tests and benches share.
+    static let sockfarm = Fixtures.repository("Tests/Tools/sockfarm.py")
 
     static func text(_ path: String) throws -> String {
         try String(contentsOfFile: path, encoding: .utf8)

@@ -26,6 +26,6 @@ import TestSupport
         try Fixtures.write(text, to: "big", in: directory)
         let bytes = try ProcFile.read(directory.appendingPathComponent("big").path)
         #expect(bytes.count == 4_800_000)
-        #expect(try ProcFile.readAttribute(Fixtures.shared("procfs/proc/net/sockstat")).hasPrefix("sockets: used"))
+        #expect(try ProcFile.readAttribute(Fixtures.path("procfs/proc/net/sockstat")).hasPrefix("sockets: used"))
     }
 }

@@ -1,26 +1,26 @@
 import Foundation
 
-/// Locates the repository and the shared fixtures (`../shared/fixtures` beside the checkout).
+/// Locates the repository and its fixtures (`Tests/Fixtures`: real /proc captures, provenance in
+/// Tests/Fixtures/README.md).
 public enum Fixtures {
     /// The repository root, found from this file's path (Tests/TestSupport/Fixtures.swift).
     public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// `../shared/fixtures` relative to the repository root.
-    public static let sharedRoot: URL = repositoryRoot.deletingLastPathComponent()
-        .appendingPathComponent("shared/fixtures")
+    /// `Tests/Fixtures` in the repository.
+    public static let root: URL = repositoryRoot.appendingPathComponent("Tests/Fixtures")
 
-    /// A path under the shared fixtures, e.g. `shared("procfs/proc/net/tcp")`.
-    public static func shared(_ relative: String) -> String {
-        sharedRoot.appendingPathComponent(relative).path
+    /// A path under the fixtures, e.g. `path("procfs/proc/net/tcp")`.
+    public static func path(_ relative: String) -> String {
+        root.appendingPathComponent(relative).path
     }
 
-    /// The bytes of a shared fixture file.
+    /// The bytes of a fixture file, e.g. `bytes("procfs/proc/net/tcp")`.
     public static func bytes(_ relative: String) throws -> [UInt8] {
-        Array(try Data(contentsOf: sharedRoot.appendingPathComponent(relative)))
+        Array(try Data(contentsOf: root.appendingPathComponent(relative)))
     }
 
-    /// A path under this repository's own test data (Tests/Golden …).
+    /// A path anywhere in the repository (Tests/Golden, dashboards/ …).
     public static func repository(_ relative: String) -> String {
         repositoryRoot.appendingPathComponent(relative).path
     }

@@ -33,7 +33,7 @@ public final class SocketFarm {
         // The tests bind 40000-40001 (inside the ephemeral range on purpose): reserve them so no
         // client end of the farm can be handed one first.
         try farm.run(["sysctl", "-qw", "net.ipv4.ip_local_reserved_ports=40000-40001"])
-        let tool = Fixtures.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/tools/sockfarm.py").path
+        let tool = Fixtures.repository("Tests/Tools/sockfarm.py")
         try farm.startUntilReady(["python3", tool, "--workers", String(workers), "--established", String(established),
                                   "--close-wait", String(closeWait), "--port", String(basePort), "--hold", "300"])
         return try body(farm)
@@ -89,9 +89,10 @@ public final class SocketFarm {
 
     /// Starts the exporter in the namespace with `flags` and returns the port it serves on;
     /// `wrapper` runs it (e.g. setpriv to drop root). Its stderr is `exporterLog`.
-    public func startExporter(_ flags: [String] = [], wrapper: [String] = []) throws -> Int {
+    public func startExporter(_ flags: [String] = [], wrapper: [String] = [],
+                              binary: String = SocketFarm.exporterBinary) throws -> Int {
         let port = basePort + 9
-        let arguments = inside(wrapper + [SocketFarm.exporterBinary, "--web.listen-address=127.0.0.1:\(port)"] + flags)
+        let arguments = inside(wrapper + [binary, "--web.listen-address=127.0.0.1:\(port)"] + flags)
         let process = try ChildProcess(arguments, stderr: exporterLogURL.path)
         processes.append(process)
         exporter = process

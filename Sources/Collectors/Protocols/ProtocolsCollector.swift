@@ -25,8 +25,8 @@ public struct ProtocolsCollector: PerNamespaceCollector {
         ]
     ) { flags, _ throws(FlagError) in
         // Other namespaces are read only with --netns.all; without it their (non-empty by
-        // default) filter is not compiled: a compiled regex costs resident code at start-up
-        // (~0.8 MB of idle RSS, measured).
+        // default) filter is not compiled: a compiled regex keeps code resident from start-up
+        // (docs/performance.md, "Idle RSS").
         let otherNamespaceFields = flags.bool("netns.all")
             ? try NameFilter(include: flags.string(NamespaceOptions.protocolFieldsFlag),
                              flag: NamespaceOptions.protocolFieldsFlag)

@@ -2,9 +2,16 @@ import Exposition
 
 /// Every family the sockets collector writes, declared once; HELP and TYPE come from here.
 extension SocketsCollector {
-    public static let families: [MetricDeclaration] = [
+    public static let families = countFamilies + attributionFamilies
+
+    /// netstat -an: sockets by state and their queues.
+    public static let countFamilies: [MetricDeclaration] = [
         tcpSockets, tcpReceiveQueue, tcpSendQueue, udpSockets, udpReceiveQueue, udpDrops, unixSockets,
         netlinkFallbacks,
+    ]
+
+    /// netstat -anp: who owns them, by port, direction and peer.
+    public static let attributionFamilies: [MetricDeclaration] = [
         connections, connectionReceiveQueue, connectionSendQueue, listenerInfo, listenQueueLength, listenQueueMax,
         udpListenerInfo, udpListenerReceiveQueue, peerConnections, topPeerConnections, attributionComplete,
     ]

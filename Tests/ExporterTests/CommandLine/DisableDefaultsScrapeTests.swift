@@ -11,7 +11,7 @@ import TestSupport
     func onlyInterfaceMetrics(flags: [String]) throws {
         let exporter = try NamespacedExporter(prefix: "flagsdd", [
             RunningExporter.binary, "--web.listen-address=127.0.0.1:10042",
-            "--path.procfs=\(Fixtures.shared("procfs/proc"))",
+            "--path.procfs=\(Fixtures.path("procfs/proc"))",
         ] + flags)
         defer { exporter.stop() }
         #expect(try exporter.waitUntilServing("http://127.0.0.1:10042/"))

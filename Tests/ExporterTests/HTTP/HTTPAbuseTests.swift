@@ -7,7 +7,7 @@ import TestSupport
 /// the well-behaved scraper from 127.0.0.250, whose scrape must get its 200 in under a second
 /// every time. Every loop is bounded in count and time.
 @Suite(.serialized) struct HTTPAbuseTests {
-    static let procfs = "--path.procfs=\(Fixtures.shared("procfs/proc"))"
+    static let procfs = "--path.procfs=\(Fixtures.path("procfs/proc"))"
     static let scraper = "127.0.0.250"
     static let slowHeader = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-a: "
 

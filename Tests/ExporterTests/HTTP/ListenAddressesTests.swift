@@ -4,7 +4,7 @@ import TestSupport
 
 /// `--web.listen-address`, repeatable, in its IPv4, IPv6 and any-address forms.
 @Suite struct ListenAddressesTests {
-    static let procfs = "--path.procfs=\(Fixtures.shared("procfs/proc"))"
+    static let procfs = "--path.procfs=\(Fixtures.path("procfs/proc"))"
 
     @Test func oneServerPerAddressIPv4AndIPv6() throws {
         let exporter = try RunningExporter(["--web.listen-address=127.0.0.1:0", "--web.listen-address=[::1]:0",

@@ -2,10 +2,10 @@ import Foundation
 import Testing
 import TestSupport
 
-/// End to end: the built exporter on the shared procfs fixtures, scraped with curl, read by the
+/// End to end: the built exporter on the procfs fixtures, scraped with curl, read by the
 /// real Prometheus parsers.
 @Suite struct MetricsEndpointTests {
-    static let procfs = Fixtures.shared("procfs/proc")
+    static let procfs = Fixtures.path("procfs/proc")
     static let prometheusAccept = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
         + "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"
 

@@ -5,7 +5,7 @@ import TestSupport
 /// `--web.max-requests`: a scrape is held inside the sockets collector by making its
 /// `net/tcp` a FIFO that the test writes only when it wants the scrape to finish.
 @Suite struct ScrapeLimitTests {
-    /// A procfs tree of the shared fixtures whose net/tcp is a FIFO.
+    /// A procfs tree of the fixtures whose net/tcp is a FIFO.
     final class BlockingProcfs {
         let root: URL
         var fifo: String { root.appendingPathComponent("net/tcp").path }
@@ -101,7 +101,7 @@ import TestSupport
 
     @Test func zeroMeansNoLimitAndBadValuesAreRejected() throws {
         let exporter = try RunningExporter(["--web.listen-address=127.0.0.1:0", "--web.max-requests=0",
-                                            "--path.procfs=\(Fixtures.shared("procfs/proc"))"])
+                                            "--path.procfs=\(Fixtures.path("procfs/proc"))"])
         #expect(try CurlResponse.get(["\(exporter.base)/metrics"]).status == 200)
         let bad = try Shell.run([RunningExporter.binary, "--web.max-requests=-1"])
         #expect(bad.status == 1)

@@ -6,7 +6,7 @@ import TestSupport
 /// .socket unit does: it listens, and on the first connection execs the exporter with the socket
 /// as fd 3 and LISTEN_PID / LISTEN_FDS set. The exporter must serve that first connection.
 @Suite struct SocketActivationTests {
-    static let procfs = "--path.procfs=\(Fixtures.shared("procfs/proc"))"
+    static let procfs = "--path.procfs=\(Fixtures.path("procfs/proc"))"
     static let port = 10042
 
     static func activate(_ prefix: String, _ flags: [String]) throws -> NamespacedExporter {

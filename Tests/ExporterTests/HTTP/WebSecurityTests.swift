@@ -6,7 +6,7 @@ import TestSupport
 /// SIGHUP, and refusal of a malformed file. Certificates come from `openssl`, hashes from
 /// `htpasswd`, requests from curl.
 @Suite struct WebSecurityTests {
-    static let procfs = "--path.procfs=\(Fixtures.shared("procfs/proc"))"
+    static let procfs = "--path.procfs=\(Fixtures.path("procfs/proc"))"
 
     static func bcrypt(_ user: String, _ password: String) throws -> String {
         let result = try Shell.run(["htpasswd", "-nbB", "-C", "5", user, password])

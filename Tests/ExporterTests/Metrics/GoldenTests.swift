@@ -60,14 +60,16 @@ import TestSupport
         #expect(withoutMode == (try String(contentsOfFile: Self.expectedPath, encoding: .utf8)))
     }
 
-    @Test func fixtureHostMatchesTheCheckedInBody() throws {
-        let exporter = try RunningExporter(Self.fixtureFlags)
+    /// Byte for byte from the debug build and from the release build users run.
+    @Test(arguments: ExporterBuild.allCases)
+    func fixtureHostMatchesTheCheckedInBody(build: ExporterBuild) throws {
+        let exporter = try RunningExporter(Self.fixtureFlags, binary: try build.binary())
         defer { exporter.stop() }
         let response = try CurlResponse.get(["\(exporter.base)/metrics"])
         #expect(response.status == 200)
         let body = response.text
         let actual = Self.masked(body)
-        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" && build == .debug {
             try actual.write(toFile: Self.expectedPath, atomically: true, encoding: .utf8)
         }
         let expected = try String(contentsOfFile: Self.expectedPath, encoding: .utf8)

@@ -15,7 +15,7 @@ import TestSupport
 
     @Test func processMetricsDescribeTheExporter() throws {
         let exporter = try RunningExporter(
-            ["--web.listen-address=127.0.0.1:0", "--path.procfs=\(Fixtures.shared("procfs/proc"))"],
+            ["--web.listen-address=127.0.0.1:0", "--path.procfs=\(Fixtures.path("procfs/proc"))"],
             prefix: ["sh", "-c", "ulimit -n 1234 && exec \"$0\" \"$@\""])
         let scrape = try CurlResponse.get(["\(exporter.base)/metrics"])
         let metrics = values(scrape.text)
@@ -48,7 +48,7 @@ import TestSupport
 
     @Test func disableExporterMetricsDropsThem() throws {
         let exporter = try RunningExporter(["--web.listen-address=127.0.0.1:0", "--web.disable-exporter-metrics",
-                                            "--path.procfs=\(Fixtures.shared("procfs/proc"))"])
+                                            "--path.procfs=\(Fixtures.path("procfs/proc"))"])
         let scrape = try CurlResponse.get(["\(exporter.base)/metrics"])
         #expect(scrape.status == 200)
         #expect(!scrape.text.contains("process_"))

@@ -82,11 +82,11 @@ import TestSupport
         return try namespace.run(["sh", "-c", mounted, "sh", image.rootfs.path] + arguments, timeout: timeout)
     }
 
-    /// The shared fixture procfs copied into the unpacked root and the exporter pointed at it;
+    /// The fixture procfs copied into the unpacked root and the exporter pointed at it;
     /// scraped with curl from outside the chroot.
     static func scrapeFixtureProcfs(in image: OCIImageArchive, namespace: TestNamespace, directory: URL,
                                     version: String) throws {
-        try FileManager.default.copyItem(atPath: Fixtures.shared("procfs/proc"), toPath: image.rootfs.path + "/procfs")
+        try FileManager.default.copyItem(atPath: Fixtures.path("procfs/proc"), toPath: image.rootfs.path + "/procfs")
         let metrics = directory.appendingPathComponent("metrics.txt").path
         let log = directory.appendingPathComponent("exporter.log").path
         // At most 100 attempts 0.1 s apart for the exporter to answer; then it is stopped.

@@ -124,16 +124,9 @@ import TestSupport
         """)
     }
 
-    /// The release binary `make test` built or, when it is missing, one built here by the
-    /// Makefile (the same flags) in a scratch directory, since a running `swift test` holds .build.
+    /// The release binary `make test` built, or one built for this run (`ExporterBuild`).
     static func withReleaseBinary(_ body: (String) throws -> Void) throws {
-        let built = Self.root + "/.build/release/netstat_exporter"
-        if FileManager.default.fileExists(atPath: built) { return try body(built) }
-        let scratch = try Fixtures.temporaryDirectory("release")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let build = try Shell.run(["make", "-C", Self.root, "release", "SCRATCH=\(scratch.path)"], timeout: 1800)
-        #expect(build.status == 0, "\(build.stderr)")
-        try body(scratch.path + "/release/netstat_exporter")
+        try body(try ExporterBuild.releaseBinary())
     }
 
     /// The release binary links the Swift runtime and libstdc++ statically: only Debian's C

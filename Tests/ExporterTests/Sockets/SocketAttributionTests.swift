@@ -28,9 +28,11 @@ import TestSupport
         print("ready", flush=True); time.sleep(300)
         """
 
-    @Test func everyWorkersConnectionsAreCountedExactly() throws {
+    /// From the debug build and from the release build users run.
+    @Test(arguments: ExporterBuild.allCases)
+    func everyWorkersConnectionsAreCountedExactly(build: ExporterBuild) throws {
         try Self.farm { farm in
-            let port = try farm.startExporter()
+            let port = try farm.startExporter(binary: try build.binary())
             let scrape = try farm.scrape(port)
             let somaxconn = Int(try farm.run(["cat", "/proc/sys/net/core/somaxconn"])
                 .trimmingCharacters(in: .whitespacesAndNewlines))!

@@ -1,5 +1,5 @@
 import ProcNet
-import SockDiag
+import SockDiagMessages
 
 /// Every parser the exporter feeds with bytes it does not control: the /proc/net tables,
 /// /proc/<pid>/stat and the netlink sock_diag datagrams. Each body parses the input and checks

@@ -12,15 +12,15 @@ struct ConnectionTally {
     struct Key {
         let raw: UInt64
 
-        init(port: UInt32, inbound: Bool, state: TCPState, scope: Int, uid: UInt32) {
+        init(port: UInt32, inbound: Bool, state: TCPState, scope: PeerScope.Class, uid: UInt32) {
             raw = UInt64(port) | (inbound ? 1 << 17 : 0) | UInt64(state.rawValue) << 18
-                | UInt64(scope) << 22 | UInt64(uid) << 32
+                | UInt64(scope.packed) << 22 | UInt64(uid) << 32
         }
 
         var port: UInt32 { UInt32(raw & 0x1ffff) }
         var inbound: Bool { raw & (1 << 17) != 0 }
         var state: TCPState { TCPState(rawValue: UInt8(raw >> 18 & 0xf))! }
-        var scope: Int { Int(raw >> 22 & 0xff) }
+        var scope: PeerScope.Class { PeerScope.Class(packed: UInt8(raw >> 22 & 0xff)) }
         var uid: UInt32 { UInt32(truncatingIfNeeded: raw >> 32) }
     }
 

@@ -6,10 +6,43 @@ import Flags
 /// `--collector.sockets.peer-group=NAME=CIDR[,CIDR…]`, which win over the built-in ones.
 /// An IPv4-mapped IPv6 peer (::ffff:a.b.c.d) is classed by its IPv4 address.
 struct PeerScope: Sendable {
+    /// What a remote address is classed as. Packed into 8 bits of a connection's label key
+    /// (`ConnectionTally.Key`): the built-in scopes 0…3, group i as 4 + i, no peer as 255.
+    enum Class: Hashable, Sendable {
+        case loopback, `private`, linkLocal, `public`
+        /// The i-th `--collector.sockets.peer-group`.
+        case group(Int)
+        /// No peer (remote address 0.0.0.0 or ::): not counted.
+        case none
+
+        static let noneCode: UInt8 = 255
+
+        var packed: UInt8 {
+            switch self {
+            case .loopback: 0
+            case .private: 1
+            case .linkLocal: 2
+            case .public: 3
+            case .group(let index): UInt8(4 + index)
+            case .none: Class.noneCode
+            }
+        }
+
+        init(packed: UInt8) {
+            switch packed {
+            case 0: self = .loopback
+            case 1: self = .private
+            case 2: self = .linkLocal
+            case 3: self = .public
+            case Class.noneCode: self = .none
+            default: self = .group(Int(packed) - 4)
+            }
+        }
+    }
+
     static let builtinNames = ["loopback", "private", "link_local", "public"]
-    static let loopback = 0, privateScope = 1, linkLocal = 2, publicScope = 3
-    /// The index for a socket without a peer (remote address 0.0.0.0 or ::), which is not counted.
-    static let none = 255
+    /// Groups beyond this many would not fit the packing (4 built-in scopes, 255 for none).
+    static let maximumGroups = Int(Class.noneCode) - builtinNames.count
 
     struct Network: Sendable, Hashable {
         var address: IPAddress
@@ -21,7 +54,14 @@ struct PeerScope: Sendable {
     /// Every group network with its group index, longest prefix first, so the most specific wins.
     private let networks: [(network: Network, group: Int)]
 
-    var names: [String] { PeerScope.builtinNames + groupNames }
+    /// The `scope` label of a class; nil for `.none`.
+    func name(of scopeClass: Class) -> String? {
+        switch scopeClass {
+        case .none: nil
+        case .group(let index): groupNames[index]
+        default: PeerScope.builtinNames[Int(scopeClass.packed)]
+        }
+    }
 
     init(groups: [String]) throws(FlagError) {
         var names: [String] = []
@@ -44,6 +84,9 @@ struct PeerScope: Sendable {
             }
             names.append(name)
         }
+        guard names.count <= PeerScope.maximumGroups else {
+            throw FlagError("--collector.sockets.peer-group: at most \(PeerScope.maximumGroups) groups")
+        }
         self.groupNames = names
         self.networks = networks.enumerated()
             .sorted { ($0.element.network.prefixLength, -$0.offset) > ($1.element.network.prefixLength, -$1.offset) }
@@ -58,31 +101,31 @@ struct PeerScope: Sendable {
         }
     }
 
-    /// The scope index of a remote address.
-    func classify(_ address: IPAddress) -> Int {
+    /// The class of a remote address: the most specific group that holds it, else a built-in scope.
+    func classify(_ address: IPAddress) -> Class {
         let address = address.mappedIPv4.map(IPAddress.v4) ?? address
         for (network, group) in networks where PeerScope.contains(network, address) {
-            return PeerScope.builtinNames.count + group
+            return .group(group)
         }
         return PeerScope.builtinScope(address)
     }
 
-    static func builtinScope(_ address: IPAddress) -> Int {
+    static func builtinScope(_ address: IPAddress) -> Class {
         switch address {
         case .v4(let value):
-            if value == 0 { return none }
-            if value >> 24 == 127 { return loopback }
+            if value == 0 { return .none }
+            if value >> 24 == 127 { return .loopback }
             if value >> 24 == 10 || value >> 20 == 0xac1 || value >> 16 == 0xc0a8 || value >> 22 == 0x191 {
-                return privateScope // 10/8, 172.16/12, 192.168/16, 100.64/10 (shared address space)
+                return .private // 10/8, 172.16/12, 192.168/16, 100.64/10 (shared address space)
             }
-            if value >> 16 == 0xa9fe { return linkLocal } // 169.254/16
-            return publicScope
+            if value >> 16 == 0xa9fe { return .linkLocal } // 169.254/16
+            return .public
         case .v6(let high, let low):
-            if high == 0 && low == 0 { return none }
-            if high == 0 && low == 1 { return loopback }
-            if high >> 57 == 0x7e { return privateScope } // fc00::/7
-            if high >> 54 == 0x3fa { return linkLocal } // fe80::/10
-            return publicScope
+            if high == 0 && low == 0 { return .none }
+            if high == 0 && low == 1 { return .loopback }
+            if high >> 57 == 0x7e { return .private } // fc00::/7
+            if high >> 54 == 0x3fa { return .linkLocal } // fe80::/10
+            return .public
         }
     }
 

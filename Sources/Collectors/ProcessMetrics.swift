@@ -7,8 +7,8 @@ import ProcNet
 /// The exporter's own `process_*` metrics, with the names and meaning the Prometheus client
 /// libraries give them. They always describe this process through the real /proc, whatever
 /// `--path.procfs` says (that flag points the collectors at another host's tree, not at us).
-enum ProcessMetrics {
-    static let families: [MetricDeclaration] = [cpu, resident, virtual, startTime, openFDs, maxFDs]
+public enum ProcessMetrics {
+    public static let families: [MetricDeclaration] = [cpu, resident, virtual, startTime, openFDs, maxFDs]
 
     static let cpu = MetricDeclaration.counter(
         "process_cpu_seconds_total", help: "Total user and system CPU time spent in seconds.",
@@ -25,7 +25,7 @@ enum ProcessMetrics {
     static let maxFDs = MetricDeclaration.gauge(
         "process_max_fds", help: "Maximum number of open file descriptors.", source: "the soft `RLIMIT_NOFILE`")
 
-    static func collect(into metrics: inout MetricSet, proc: String = "/proc") {
+    public static func collect(into metrics: inout MetricSet, proc: String = "/proc") {
         let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
         let pageSize = UInt64(sysconf(Int32(_SC_PAGESIZE)))
         if let bytes = try? ProcFile.read(proc + "/self/stat"), let stat = ProcessStat.parse(bytes) {

@@ -8,7 +8,7 @@ extension AttributionWriter {
     /// A peer's series beyond this fold into port="other", process="other" (rarest first).
     static let seriesPerPeer = 20
 
-    func writeTopPeers(into metrics: inout MetricSet, process: (Int32) -> String, port: (UInt32) -> String) {
+    func writeTopPeers(into metrics: inout MetricSet, process: (SocketOwner) -> String, port: (UInt32) -> String) {
         let peers = tally.topPeers
         let chosen = peers.chosen()
         guard !chosen.isEmpty else { return }
@@ -29,7 +29,7 @@ extension AttributionWriter {
             var series: [[Label]: UInt64] = [:]
             sums[rank].forEach { key, count in
                 let labelKey = tally.keys[AttributionWriter.slot(of: key)]
-                let labels = [peer, Label("scope", options.peerScope.names[labelKey.scope]),
+                let labels = [peer, Label("scope", options.peerScope.name(of: labelKey.scope) ?? ""),
                               Label("state", labelKey.state.description),
                               Label("direction", labelKey.inbound ? "inbound" : "outbound"),
                               Label("port", port(labelKey.port)),

@@ -27,32 +27,34 @@ struct AttributionWriter {
     let attribution: SocketAttribution
     let options: AttributionOptions
 
-    /// A pid, or -1 for no owner ("-"), -2 for an owner that could not be looked for ("unknown"),
-    /// -3 for a socket born since the previous scrape whose owner is looked for next time ("pending").
-    func ownerCode(_ index: Int) -> Int32 {
+    /// Who owns the socket at `index` of `inodes`.
+    func owner(_ index: Int) -> SocketOwner {
         let pid = attribution.owners[index]
-        if pid >= 0 { return pid }
-        if inodes[index] == 0 { return -1 }
-        if !attribution.complete { return -2 }
-        return pid == SocketAttribution.pendingOwner ? -3 : -1
+        if pid >= 0 { return .process(pid) }
+        if inodes[index] == 0 { return .none }
+        if !attribution.complete { return .unknown }
+        return pid == SocketAttribution.pendingOwner ? .pending : .none
     }
 
-    /// A connection's label-key slot and owner code in one integer for summing in an
-    /// `IntegerMap`; never 0, as the owner code is a pid (> 0), -1, -2 or -3.
+    /// A connection's label-key slot and packed owner in one integer for summing in an
+    /// `IntegerMap`; never 0, as the packed owner is a pid (> 0) or a negative code.
     func seriesKey(_ index: Int, slot: UInt32) -> UInt64 {
-        UInt64(slot) << 32 | UInt64(UInt32(bitPattern: ownerCode(index)))
+        UInt64(slot) << 32 | UInt64(UInt32(bitPattern: owner(index).packed))
     }
 
     static func slot(of seriesKey: UInt64) -> Int { Int(seriesKey >> 32) }
 
-    static func owner(of seriesKey: UInt64) -> Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: seriesKey)) }
+    static func owner(of seriesKey: UInt64) -> SocketOwner {
+        SocketOwner(packed: Int32(bitPattern: UInt32(truncatingIfNeeded: seriesKey)))
+    }
 
-    private func ownerName(_ code: Int32) -> String {
-        switch code {
-        case -1: "-"
-        case -2: "unknown"
-        case -3: "pending"
-        default: attribution.names[code] ?? "unknown"
+    /// The `process` label of an owner before the --collector.sockets.max-processes cap.
+    private func ownerName(_ owner: SocketOwner) -> String {
+        switch owner {
+        case .process(let pid): attribution.names[pid] ?? "unknown"
+        case .none: "-"
+        case .unknown: "unknown"
+        case .pending: "pending"
         }
     }
 
@@ -74,15 +76,16 @@ struct AttributionWriter {
             let port = tally.keys[AttributionWriter.slot(of: key)].port
             if port != PortBucketing.ephemeral { portCounts[port, default: 0] += sums.sockets }
         }
-        for index in listenerBase..<inodes.count { processCounts[ownerName(ownerCode(index)), default: 0] += 1 }
+        for index in listenerBase..<inodes.count { processCounts[ownerName(owner(index)), default: 0] += 1 }
         processCounts["-"] = nil
         processCounts["unknown"] = nil
         processCounts["pending"] = nil
         let keptProcesses = PortBucketing.kept(processCounts, limit: options.maxProcesses)
         let keptPorts = PortBucketing.kept(portCounts, limit: options.maxPorts)
-        func process(_ code: Int32) -> String {
-            let name = ownerName(code)
-            return code < 0 || keptProcesses.contains(name) ? name : "other"
+        func process(_ owner: SocketOwner) -> String {
+            let name = ownerName(owner)
+            guard case .process = owner else { return name }
+            return keptProcesses.contains(name) ? name : "other"
         }
         func port(_ code: UInt32) -> String {
             code == PortBucketing.ephemeral || keptPorts.contains(code) ? PortBucketing.label(code) : "other"
@@ -100,8 +103,8 @@ struct AttributionWriter {
                           Label("process", process(AttributionWriter.owner(of: key)))]
             if options.withUser { labels.append(Label("user", users.name(labelKey.uid))) }
             connections[labels, default: Sums()].add(sockets: sums.sockets, receive: sums.receive, send: sums.send)
-            if labelKey.scope != PeerScope.none {
-                let peerLabels = [Label("scope", options.peerScope.names[labelKey.scope]),
+            if let scope = options.peerScope.name(of: labelKey.scope) {
+                let peerLabels = [Label("scope", scope),
                                   Label("direction", direction), Label("port", portLabel)]
                 peers[peerLabels, default: 0] += sums.sockets
             }
@@ -119,7 +122,7 @@ struct AttributionWriter {
 
         var listeners: [[Label]: (count: UInt64, queue: UInt64, backlog: UInt64?)] = [:]
         for (offset, listener) in tally.tcpListeners.enumerated() {
-            let labels = listenerLabels(listener, process(ownerCode(listenerBase + offset)), &users)
+            let labels = listenerLabels(listener, process(owner(listenerBase + offset)), &users)
             var entry = listeners[labels] ?? (0, 0, nil)
             entry.count += 1
             entry.queue += listener.receiveQueue
@@ -135,7 +138,7 @@ struct AttributionWriter {
         }
         var udp: [[Label]: Sums] = [:]
         for (offset, listener) in tally.udpListeners.enumerated() {
-            let labels = listenerLabels(listener, process(ownerCode(udpBase + offset)), &users)
+            let labels = listenerLabels(listener, process(owner(udpBase + offset)), &users)
             udp[labels, default: Sums()].add(sockets: 1, receive: listener.receiveQueue, send: 0)
         }
         for (labels, sums) in udp {
