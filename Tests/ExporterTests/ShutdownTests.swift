@@ -117,6 +117,11 @@ import TestSupport
         try procfs.release(writer)
         #expect(held.status() == "200")
         #expect(exporter.waitForLog("Reloaded web config"))
+        // New connections meet the new certificate (both are from the same CA, so only the
+        // fingerprint tells them apart).
+        let served = try WebSecurityTests.fingerprint(servedAt: exporter.addresses[0])
+        #expect(served == (try WebSecurityTests.fingerprint(ofFile: pki.path("server2.crt"))))
+        #expect(served != (try WebSecurityTests.fingerprint(ofFile: pki.path("server.crt"))))
         let after = try CurlResponse.get(["--cacert", pki.path("ca.crt"), url + "?exclude[]=sockets"])
         #expect(after.status == 200)
         #expect(exporter.process.isRunning)
