@@ -40,7 +40,7 @@ import TestSupport
                                             "--web.max-connections-per-address=3"])
         let held = try hold(2, from: { _ in "127.0.0.2" }, port: exporter.port)
         let third = try LoopbackClient(from: "127.0.0.2", port: exporter.port)
-        #expect(get(third, timeout: 5) == 200)
+        #expect(get(third, timeout: 10) == 200)
 
         let fourth = try LoopbackClient(from: "127.0.0.2", port: exporter.port)
         fourth.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
@@ -57,7 +57,7 @@ import TestSupport
         // One of the three goes: a new connection from the address is served again.
         held[0].close()
         var status = 0
-        let deadline = Date().addingTimeInterval(5)
+        let deadline = Date().addingTimeInterval(10)
         while status != 200 && Date() < deadline {
             status = (try? RawHTTPResponse.get("/", port: exporter.port, from: "127.0.0.2", timeout: 2).status) ?? 0
             if status != 200 { usleep(100_000) }
@@ -73,7 +73,7 @@ import TestSupport
                                             "--web.max-connections=5"])
         let held = try hold(4, from: { "127.0.0.\(20 + $0)" }, port: exporter.port)
         let fifth = try LoopbackClient(from: "127.0.0.24", port: exporter.port)
-        #expect(get(fifth, timeout: 5) == 200)
+        #expect(get(fifth, timeout: 10) == 200)
 
         let sixth = try LoopbackClient(from: "127.0.0.25", port: exporter.port)
         // Its connect completes in the kernel's backlog; the exporter does not take it while it
@@ -84,7 +84,7 @@ import TestSupport
 
         held[0].close()
         var received: [UInt8] = []
-        let deadline = Date().addingTimeInterval(5)
+        let deadline = Date().addingTimeInterval(10)
         while RawHTTPResponse.parse(received, methods: ["GET"]).isEmpty && Date() < deadline {
             received += sixth.read(atLeast: 1, timeout: 0.2)
         }
