@@ -6,8 +6,8 @@ import SockDiagMessages
 /// the promises the collectors rely on (counts add up, names are valid metric-name parts, every
 /// address renders), so a wrong answer is found as well as a crash. Where a parser has a natural
 /// oracle, the values are checked too: net/dev, snmp, snmp6 and sockstat output is written back in
-/// the file's format and must parse to the same values; each socket-table row is compared with a
-/// reference parse of its columns.
+/// the file's format and must parse to the same values; each row of the inet and unix socket
+/// tables is compared with a reference parse of its columns.
 enum FuzzTargets {
     static let all: [FuzzTarget] = [
         FuzzTarget(name: "inet-socket-table") { bytes in
@@ -112,6 +112,7 @@ enum FuzzTargets {
                 _ = (socket.kind.description, socket.state.description)
             }
             requireConsistent(summary, lines: lineCount(bytes), delivered: delivered)
+            requireUnixAgreesWithReference(bytes)
         },
         FuzzTarget(name: "process-stat") { bytes in
             // The reader hands the parser a buffer and the length read; try the whole input and
@@ -208,6 +209,37 @@ func requireAgreesWithReference(_ bytes: [UInt8]) {
         let drops = columns.count == 13 && columns[12].utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
             ? UInt64(columns[12]) : nil
         require(socket.drops == drops, "drops of \(socket) from \(columns)")
+    }
+    require(alone == whole, "rows parsed alone gave \(alone.count) sockets, the file \(whole.count)")
+}
+
+/// The unix table's reference parse, as `requireAgreesWithReference` does for the inet tables:
+/// every row parsed alone must be what its columns say (Type in hex is the kind, St in hex the
+/// state, a listener told by the __SO_ACCEPTCON flag 0x10000 in Flags, the Inode column decimal
+/// when the header names one), and the rows alone must be what the whole file gave.
+func requireUnixAgreesWithReference(_ bytes: [UInt8]) {
+    var whole: [UnixSocket] = []
+    _ = UnixSocketTable.parse(bytes) { whole.append($0) }
+    var lines = ByteLines(bytes)
+    guard let header = lines.next() else { return }
+    let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0d }
+    let hasInode = bytes[header].split(whereSeparator: isBlank).contains { $0.elementsEqual("Inode".utf8) }
+    var alone: [UnixSocket] = []
+    while let line = lines.next() {
+        var row: [UnixSocket] = []
+        _ = UnixSocketTable.parse(Array(bytes[header]) + [0x0a] + Array(bytes[line])) { row.append($0) }
+        require(row.count <= 1, "one row gave \(row.count) sockets")
+        guard let socket = row.first else { continue }
+        alone.append(socket)
+        let columns = bytes[line].split(whereSeparator: isBlank).map { String(decoding: $0, as: UTF8.self) }
+        require(columns.count >= (hasInode ? 7 : 6), "a socket from \(columns.count) columns")
+        let flags = UInt64(columns[3], radix: 16) ?? 0
+        let kinds: [UInt64: UnixSocket.Kind] = [1: .stream, 2: .dgram, 5: .seqpacket]
+        require(UInt64(columns[4], radix: 16).flatMap { kinds[$0] } == socket.kind, "kind of \(socket) from \(columns)")
+        let states: [UInt64: UnixSocket.State] = [1: flags & 0x10000 != 0 ? .listen : .unconnected, 2: .connecting,
+                                                  3: .connected, 4: .disconnecting]
+        require(UInt64(columns[5], radix: 16).flatMap { states[$0] } == socket.state, "state of \(socket) from \(columns)")
+        require(socket.inode == (hasInode ? UInt64(columns[6]) : nil), "inode of \(socket) from \(columns)")
     }
     require(alone == whole, "rows parsed alone gave \(alone.count) sockets, the file \(whole.count)")
 }
