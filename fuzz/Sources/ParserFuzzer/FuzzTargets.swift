@@ -5,7 +5,7 @@ import SockDiagMessages
 /// /proc/<pid>/stat and the netlink sock_diag datagrams. Each body parses the input and checks
 /// the promises the collectors rely on (counts add up, names are valid metric-name parts, every
 /// address renders), so a wrong answer is found as well as a crash. Where a parser has a natural
-/// oracle, the values are checked too: net/dev, snmp, snmp6 and sockstat output is written back in
+/// oracle, the values are checked too: net/dev, route, snmp, snmp6 and sockstat output is written back in
 /// the file's format and must parse to the same values; each row of the inet and unix socket
 /// tables is compared with a reference parse of its columns.
 enum FuzzTargets {
@@ -41,15 +41,33 @@ enum FuzzTargets {
             require(again == devices && reparsed.skipped == 0, "rendered \(devices) parse as \(again), \(reparsed)")
         },
         FuzzTarget(name: "route-table") { bytes in
-            var delivered = 0
+            var routes: [IPv4Route] = []
             let summary = RouteTable.parse(bytes) { route in
-                delivered += 1
+                routes.append(route)
                 require(!route.destination.isIPv6 && !route.gateway.isIPv6 && !route.mask.isIPv6, "IPv6 in \(route)")
                 requireRenders(route.destination)
                 requireRenders(route.gateway)
                 _ = route.isDefault
             }
-            requireConsistent(summary, lines: lineCount(bytes), delivered: delivered)
+            requireConsistent(summary, lines: lineCount(bytes), delivered: routes.count)
+            // Oracle: the routes written back as /proc/net/route rows parse to the same routes.
+            func hex(_ value: UInt32) -> String {
+                let digits = String(value, radix: 16, uppercase: true)
+                return String(repeating: "0", count: 8 - digits.count) + digits
+            }
+            func procHex(_ address: IPAddress) -> String {
+                guard case .v4(let value) = address else { return "" }
+                return hex(value.bigEndian)
+            }
+            var rendered = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+            for route in routes {
+                rendered += [route.device, procHex(route.destination), procHex(route.gateway), hex(route.flags), "0", "0",
+                             String(Int32(bitPattern: route.metric)), procHex(route.mask), "0", "0", "0"]
+                    .joined(separator: "\t") + "\n"
+            }
+            var again: [IPv4Route] = []
+            let reparsed = RouteTable.parse(Array(rendered.utf8)) { again.append($0) }
+            require(again == routes && reparsed.skipped == 0, "rendered \(routes) parse as \(again), \(reparsed)")
         },
         FuzzTarget(name: "ipv6-route-table") { bytes in
             var delivered = 0
