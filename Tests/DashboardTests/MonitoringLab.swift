@@ -178,7 +178,9 @@ final class MonitoringLab {
         while Date() < end {
             let started = Date()
             let response = try query("ALERTS{alertname=\"\(alertname)\"}")
-            guard response.status == "success" else { throw LabError.badResponse(response.error ?? "ALERTS query failed") }
+            guard response.status == "success" else {
+                throw LabError.badResponse(response.error ?? "ALERTS query failed")
+            }
             polls += 1
             for labels in response.labelSets {
                 seen.insert(labels.filter { $0.key != "alertstate" })

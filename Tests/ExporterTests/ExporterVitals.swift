@@ -11,7 +11,8 @@ struct ExporterVitals: CustomStringConvertible {
     init(pid: Int32) {
         let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
         func field(_ name: String) -> Int? {
-            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else { return nil }
+            let lines = status.split(separator: "\n")
+            guard let line = lines.first(where: { $0.hasPrefix(name + ":") }) else { return nil }
             let columns = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             return columns.count > 1 ? Int(columns[1]) : nil
         }

@@ -133,8 +133,9 @@ import TestSupport
         let scrape = try Self.scrape(exporter)
 
         // No bind mount, no container: the inode.
-        #expect(Self.info(scrape, plain.label).keys.map { $0.contains("container_id=\"\"") && $0.contains("pod_uid=\"\"") }
-                == [true], "\(Self.info(scrape, plain.label))")
+        let plainInfo = Self.info(scrape, plain.label)
+        #expect(plainInfo.keys.map { $0.contains("container_id=\"\"") && $0.contains("pod_uid=\"\"") } == [true],
+                "\(plainInfo)")
         // Discovery goes by inode: the lower one gets the container ID, the other its inode. Both
         // carry the pod and the container the cgroup names.
         let (first, second) = podA.inode < podB.inode ? (podA, podB) : (podB, podA)

@@ -61,8 +61,8 @@ enum FuzzTargets {
             }
             var rendered = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
             for route in routes {
-                rendered += [route.device, procHex(route.destination), procHex(route.gateway), hex(route.flags), "0", "0",
-                             String(Int32(bitPattern: route.metric)), procHex(route.mask), "0", "0", "0"]
+                rendered += [route.device, procHex(route.destination), procHex(route.gateway), hex(route.flags),
+                             "0", "0", String(Int32(bitPattern: route.metric)), procHex(route.mask), "0", "0", "0"]
                     .joined(separator: "\t") + "\n"
             }
             var again: [IPv4Route] = []
@@ -256,7 +256,8 @@ func requireUnixAgreesWithReference(_ bytes: [UInt8]) {
         require(UInt64(columns[4], radix: 16).flatMap { kinds[$0] } == socket.kind, "kind of \(socket) from \(columns)")
         let states: [UInt64: UnixSocket.State] = [1: flags & 0x10000 != 0 ? .listen : .unconnected, 2: .connecting,
                                                   3: .connected, 4: .disconnecting]
-        require(UInt64(columns[5], radix: 16).flatMap { states[$0] } == socket.state, "state of \(socket) from \(columns)")
+        require(UInt64(columns[5], radix: 16).flatMap { states[$0] } == socket.state,
+                "state of \(socket) from \(columns)")
         require(socket.inode == (hasInode ? UInt64(columns[6]) : nil), "inode of \(socket) from \(columns)")
     }
     require(alone == whole, "rows parsed alone gave \(alone.count) sockets, the file \(whole.count)")
