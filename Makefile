@@ -84,15 +84,16 @@ run: release
 # The release binary is built first: tests check that it links no Swift library and that
 # linker/link.order still names its functions (LinkOrderTests).
 # fuzz-smoke keeps the fuzz targets building and replays their seeds (a few seconds).
-# The HTTP abuse tests time scrapes against a one-second budget while a thousand clients hold
-# connections: they run on their own after the rest, so the other suites' CPU (promtool,
-# Prometheus, builds of fixtures) is not what they measure.
-TIMED_SUITES := HTTPAbuseTests
+# The timed suites run on their own after the rest, one at a time, so the other suites' CPU
+# (promtool, Prometheus, builds of fixtures) is not what they measure: the HTTP abuse tests time
+# scrapes against a one-second budget while a thousand clients hold connections, and the
+# shutdown tests time the drain window.
+TIMED_SUITES := HTTPAbuseTests|ShutdownTests
 test: ensure-deps static-cxx
 	$(SWIFT) build $(RELEASE_FLAGS)
 	$(SWIFT) build
 	$(SWIFT) test --skip '$(TIMED_SUITES)'
-	$(SWIFT) test --skip-build --filter '$(TIMED_SUITES)'
+	$(SWIFT) test --skip-build --no-parallel --filter '$(TIMED_SUITES)'
 	$(MAKE) fuzz-smoke
 
 # Every parser under libFuzzer + AddressSanitizer, FUZZ_SECONDS each (fuzz/run.sh; FUZZ_RUNS,

@@ -11,22 +11,29 @@ public enum SystemdSockets {
     /// The first descriptor systemd passes (SD_LISTEN_FDS_START).
     static let firstDescriptor: Int32 = 3
 
-    /// Takes the descriptors from the environment; empty when none were passed to this process.
+    /// The variables sd_listen_fds(3) reads.
+    static let variables = ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"]
+
+    /// Takes the descriptors this process's environment names, then unsets the variables; empty
+    /// when none were passed to this process.
     public static func take() throws(HTTPServerError) -> [Int32] {
-        try take(from: firstDescriptor)
+        let environment = processEnvironment()
+        defer {
+            for name in variables { unsetenv(name) }
+        }
+        return try take(environment: environment)
     }
 
-    /// `take()` with the first descriptor given, so a test can hand over one of its own.
-    static func take(from firstDescriptor: Int32) throws(HTTPServerError) -> [Int32] {
-        defer {
-            for name in ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"] { unsetenv(name) }
-        }
-        guard let pidText = environment("LISTEN_PID") else { return [] }
+    /// `take()` over the environment given and with the first descriptor given, so a test can
+    /// hand over one of its own without changing its process's environment.
+    static func take(from firstDescriptor: Int32 = firstDescriptor,
+                     environment: [String: String]) throws(HTTPServerError) -> [Int32] {
+        guard let pidText = environment["LISTEN_PID"] else { return [] }
         guard let pid = pid_t(pidText), pid > 0 else {
             throw .systemdSockets("LISTEN_PID=\(pidText) is not a process id")
         }
         guard pid == getpid() else { return [] }
-        guard let countText = environment("LISTEN_FDS") else { return [] }
+        guard let countText = environment["LISTEN_FDS"] else { return [] }
         guard let count = Int32(countText), count >= 0, count <= 1024 else {
             throw .systemdSockets("LISTEN_FDS=\(countText) is not a number of descriptors")
         }
@@ -37,7 +44,12 @@ public enum SystemdSockets {
         return descriptors
     }
 
-    private static func environment(_ name: String) -> String? {
-        getenv(name).map { String(cString: $0) }
+    /// LISTEN_PID, LISTEN_FDS and LISTEN_FDNAMES as this process's environment has them (getenv).
+    static func processEnvironment() -> [String: String] {
+        var environment: [String: String] = [:]
+        for name in variables {
+            if let value = getenv(name) { environment[name] = String(cString: value) }
+        }
+        return environment
     }
 }

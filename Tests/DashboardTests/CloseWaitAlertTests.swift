@@ -30,8 +30,12 @@ struct CloseWaitAlertTests {
         try RuleOverrides(thresholds: ["netstat:threshold:close_wait_connections": "\(Self.threshold)"],
                           forDurations: ["NetstatCloseWaitHigh": "3s"]).write(to: lab.netns.directory)
         try lab.startPrometheus(rulesDirectory: lab.netns.directory, alerting: true, scrapeSeconds: Self.scrapeSeconds)
-        // Rules evaluated for a while with no leak: nothing fires.
-        Thread.sleep(forTimeInterval: 5)
+        // Rules evaluated on the exporter's data for two scrapes with no leak: the alert is never
+        // pending or firing at any evaluation of the window, and its rule evaluates without error.
+        let quiet = try lab.alertsSeen(named: "NetstatCloseWaitHigh", over: Double(2 * Self.scrapeSeconds))
+        #expect(quiet.labelSets.isEmpty, "\(quiet.labelSets)")
+        #expect(quiet.polls >= 2 * Self.scrapeSeconds - 1)
+        #expect(try lab.alertingRule(named: "NetstatCloseWaitHigh")?["health"] as? String == "ok")
         #expect(try lab.alertmanagerAlerts(named: "NetstatCloseWaitHigh").isEmpty)
 
         // Two workers with 12 CLOSE_WAIT each (above 10): farm0 on basePort, farm1 on basePort+1.

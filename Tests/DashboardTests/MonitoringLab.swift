@@ -152,6 +152,45 @@ final class MonitoringLab {
         return groups
     }
 
+    /// The alerting rule `name` as Prometheus's rules API shows it (`state`: inactive, pending
+    /// or firing; `health`: ok once evaluated without error), nil when no rule has that name.
+    func alertingRule(named name: String) throws -> [String: Any]? {
+        let body = try netns.httpGet("\(Self.prometheus)/api/v1/rules", form: [("type", "alert")])
+        guard let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+              let groups = (object["data"] as? [String: Any])?["groups"] as? [[String: Any]] else {
+            throw LabError.badResponse(body)
+        }
+        return groups.flatMap { $0["rules"] as? [[String: Any]] ?? [] }.first { $0["name"] as? String == name }
+    }
+
+    /// Watches `ALERTS{alertname=…}` (pending and firing) once a second for `seconds`, starting
+    /// once Prometheus has scraped the exporter (so the rules see its data): every label set seen
+    /// at any poll, `alertstate` left out, and how many polls Prometheus answered. An alert that
+    /// appears for one evaluation in the window is among them; a fixed sleep and one look at the
+    /// end would miss it.
+    func alertsSeen(named alertname: String, over seconds: Double) throws
+        -> (labelSets: Set<[String: String]>, polls: Int) {
+        try waitFor("Prometheus to scrape the exporter", timeout: 60) {
+            (try? query("up{job=\"\(Self.job)\"} == 1"))?.result.count == 1
+        }
+        var seen: Set<[String: String]> = []
+        var polls = 0
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            let started = Date()
+            let response = try query("ALERTS{alertname=\"\(alertname)\"}")
+            guard response.status == "success" else {
+                throw LabError.badResponse(response.error ?? "ALERTS query failed")
+            }
+            polls += 1
+            for labels in response.labelSets {
+                seen.insert(labels.filter { $0.key != "alertstate" })
+            }
+            Thread.sleep(forTimeInterval: max(0, 1 - Date().timeIntervalSince(started)))
+        }
+        return (seen, polls)
+    }
+
     func waitFor(_ what: String, timeout: Double, interval: Double = 0.2, _ condition: () throws -> Bool) throws {
         guard try waitUntil(timeout: timeout, interval: interval, condition) else {
             throw LabError.timeout("\(what)\n\(scrapeHealth())\n\(netns.logTails())")

@@ -41,7 +41,11 @@ struct PeerFloodAlertTests {
             alerts = try lab.alertmanagerAlerts(named: "NetstatPeerConnectionFlood")
             return !alerts.isEmpty
         }
-        Thread.sleep(forTimeInterval: 2)  // a second (wrong) alert would have arrived by now
+        // Over the next evaluations (longer than the rule's `for`), Prometheus holds this one
+        // alert and no other, pending or firing: a wrong peer or port would show in ALERTS.
+        let seen = try lab.alertsSeen(named: "NetstatPeerConnectionFlood", over: 5)
+        #expect(seen.polls >= 4)
+        #expect(seen.labelSets.map { $0["peer"] } == ["198.51.100.7"], "\(seen.labelSets)")
         alerts = try lab.alertmanagerAlerts(named: "NetstatPeerConnectionFlood")
         #expect(alerts.count == 1)
         let labels = try #require(alerts.first?["labels"] as? [String: String])

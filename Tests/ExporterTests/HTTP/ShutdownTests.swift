@@ -5,7 +5,10 @@ import TestSupport
 /// Issue 9 part 7: SIGTERM and SIGINT let scrapes in flight finish (for up to 5 s), then exit 0;
 /// SIGHUP reloads the web config and nothing else. A scrape is held inside the sockets collector
 /// on a FIFO (`ScrapeLimitTests.BlockingProcfs`) for as long as a test wants.
-@Suite struct ShutdownTests {
+/// Timed (the drain's 5 s window is measured): serialized, and run by `make test` among the
+/// timed suites (TIMED_SUITES), after the parallel phase, so other suites' CPU is not what it
+/// measures.
+@Suite(.serialized) struct ShutdownTests {
     /// A curl in the background that writes the status it got to a file.
     final class BackgroundScrape {
         let process: ChildProcess
@@ -111,6 +114,11 @@ import TestSupport
         try procfs.release(writer)
         #expect(held.status() == "200")
         #expect(exporter.waitForLog("Reloaded web config"))
+        // New connections meet the new certificate (both are from the same CA, so only the
+        // fingerprint tells them apart).
+        let served = try WebSecurityTests.fingerprint(servedAt: exporter.addresses[0])
+        #expect(served == (try WebSecurityTests.fingerprint(ofFile: pki.path("server2.crt"))))
+        #expect(served != (try WebSecurityTests.fingerprint(ofFile: pki.path("server.crt"))))
         let after = try CurlResponse.get(["--cacert", pki.path("ca.crt"), url + "?exclude[]=sockets"])
         #expect(after.status == 200)
         #expect(exporter.process.isRunning)

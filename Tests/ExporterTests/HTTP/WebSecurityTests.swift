@@ -96,8 +96,11 @@ import TestSupport
         try pki.issue("server2", by: "other-ca", subject: "/CN=127.0.0.1",
                       extensions: "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n")
         try Self.writeConfig(pki, users: ["alice": "new"], serverCert: "server2")
+        let address = exporter.addresses[0]
+        #expect(try Self.fingerprint(servedAt: address) == Self.fingerprint(ofFile: pki.path("server.crt")))
         kill(exporter.pid, SIGHUP)
         #expect(exporter.waitForLog("Reloaded web config"))
+        #expect(try Self.fingerprint(servedAt: address) == Self.fingerprint(ofFile: pki.path("server2.crt")))
         #expect(try https(exporter, pki, ["-u", "alice:old"], ca: "other-ca").status == 401)
         #expect(try https(exporter, pki, ["-u", "alice:new"], ca: "other-ca").status == 200)
         #expect(try https(exporter, pki, ["-u", "alice:new"], ca: "ca").exitCode == 60)
@@ -110,6 +113,47 @@ import TestSupport
                                     + #"err="line 2: basic_auth_users.alice: not a bcrypt hash"#), "\(exporter.stderr)")
         #expect(try https(exporter, pki, ["-u", "alice:new"], ca: "other-ca").status == 200)
         #expect(exporter.process.isRunning)
+    }
+
+    /// The SHA-256 fingerprint of the certificate `file` holds.
+    static func fingerprint(ofFile file: String) throws -> String {
+        let result = try Shell.run(["openssl", "x509", "-in", file, "-noout", "-fingerprint", "-sha256"])
+        try #require(result.status == 0, "\(result.stderr)")
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The SHA-256 fingerprint of the certificate a TLS listener at `address` presents now, on a new
+    /// connection (openssl s_client, which does not verify: the test compares, it does not trust).
+    static func fingerprint(servedAt address: String) throws -> String {
+        let result = try Shell.run(["sh", "-c", "openssl s_client -connect \(address) </dev/null 2>/dev/null"
+                                    + " | openssl x509 -noout -fingerprint -sha256"], timeout: 20)
+        try #require(result.status == 0, "\(result.stderr)")
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Rotation as a certificate manager does it: new files at the same paths (same CA, so a
+    /// client that checks only the chain cannot tell), web.yml unchanged, then SIGHUP. The
+    /// certificate served before is the old one, after it the new one.
+    @Test func sighupServesTheRotatedCertificateAtTheSamePaths() throws {
+        let pki = try TestCertificates()
+        try Self.writeConfig(pki)
+        let exporter = try Self.start(pki)
+        let address = exporter.addresses[0]
+        let old = try Self.fingerprint(ofFile: pki.path("server.crt"))
+        #expect(old.hasPrefix("sha256 Fingerprint="), "\(old)")
+        #expect(try Self.fingerprint(servedAt: address) == old)
+
+        try pki.issue("server", by: "ca", subject: "/CN=127.0.0.1",
+                      extensions: "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n")
+        let new = try Self.fingerprint(ofFile: pki.path("server.crt"))
+        try #require(new != old)
+        // Until the signal, the exporter still serves what it loaded.
+        #expect(try Self.fingerprint(servedAt: address) == old)
+
+        kill(exporter.pid, SIGHUP)
+        #expect(exporter.waitForLog("Reloaded web config"))
+        #expect(try Self.fingerprint(servedAt: address) == new)
+        #expect(try https(exporter, pki).status == 200)
     }
 
     @Test func malformedFileAtStartExitsNamingKeyAndLine() throws {

@@ -234,12 +234,90 @@ import TestSupport
         }
     }
 
-    /// The inode column of every socket table of the process's namespace.
+    /// Where each socket table of /proc/<pid>/net keeps the inode, counted in whitespace-separated
+    /// fields of a data line (the headers of tcp, udp and raw name two columns where the lines
+    /// have one field, so the header cannot be used to find it).
+    static let inodeField = ["tcp": 9, "tcp6": 9, "udp": 9, "udp6": 9, "raw": 9, "raw6": 9,
+                             "unix": 6, "netlink": 9, "packet": 8]
+
+    /// The inode column of every socket table of the process's namespace: that field of each data
+    /// line (not every number on it: a port, queue length or uid could match a descriptor's inode).
     static func ownSocketInodes(_ pid: Int32) -> Set<String> {
-        var text = ""
-        for table in ["tcp", "tcp6", "udp", "udp6", "unix", "netlink", "raw", "raw6", "packet"] {
-            text += (try? String(contentsOfFile: "/proc/\(pid)/net/\(table)", encoding: .utf8)) ?? ""
+        var inodes: Set<String> = []
+        for (table, field) in inodeField {
+            let text = (try? String(contentsOfFile: "/proc/\(pid)/net/\(table)", encoding: .utf8)) ?? ""
+            inodes.formUnion(socketInodes(inTable: text, field: field))
         }
-        return Set(text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+        return inodes
+    }
+
+    /// The `field`th whitespace-separated field of every line but the header, where it is a number.
+    static func socketInodes(inTable text: String, field: Int) -> Set<String> {
+        var inodes: Set<String> = []
+        for line in text.split(separator: "\n").dropFirst() {
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            if fields.count > field, UInt64(fields[field]) != nil { inodes.insert(String(fields[field])) }
+        }
+        return inodes
+    }
+
+    /// The inode is taken from its column of each table, and no other number on the line counts.
+    @Test func socketInodesAreReadFromTheInodeColumnOnly() {
+        let tcp = """
+              sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+               0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 471962 1 000000002bc93b6c 100 0 0 10 0
+               1: 0100007F:B011 0100007F:1F90 01 00000000:00000000 00:00000000 00000000     0        0 0 1 000000007ec7c232 20 4 30 10 -1
+            """
+        #expect(Self.socketInodes(inTable: tcp, field: Self.inodeField["tcp"]!) == ["471962", "0"])
+        let unix = """
+            Num       RefCount Protocol Flags    Type St Inode Path
+            0000000039197a72: 00000003 00000000 00000000 0001 03 470954
+            00000000a1b2c3d4: 00000002 00000000 00010000 0001 01 470955 /run/12345.sock
+            """
+        #expect(Self.socketInodes(inTable: unix, field: Self.inodeField["unix"]!) == ["470954", "470955"])
+        let netlink = """
+            sk               Eth Pid        Groups   Rmem     Wmem     Dump  Locks    Drops    Inode
+            000000004ba5b268 0   4242       00000000 0        0        0     2        0        9001
+            """
+        #expect(Self.socketInodes(inTable: netlink, field: Self.inodeField["netlink"]!) == ["9001"])
+        let packet = """
+            sk               RefCnt Type Proto  Iface R Rmem   User   Inode
+            00000000deadbeef 3      3    88cc   2     1 0      0      777
+            """
+        #expect(Self.socketInodes(inTable: packet, field: Self.inodeField["packet"]!) == ["777"])
+    }
+
+    /// On this kernel, the columns are the right ones: a socket of each kind this process opens
+    /// is listed under its descriptor's inode.
+    @Test func socketInodesOfThisKernelsTablesIncludeOurOwnSockets() throws {
+        var opened: [Int32] = []
+        defer { for fd in opened { close(fd) } }
+        for (domain, type) in [(AF_INET, Int32(SOCK_STREAM.rawValue)), (AF_INET, Int32(SOCK_DGRAM.rawValue)),
+                               (AF_UNIX, Int32(SOCK_STREAM.rawValue)), (AF_NETLINK, Int32(SOCK_RAW.rawValue))] {
+            let fd = socket(domain, type, 0)
+            try #require(fd >= 0)
+            opened.append(fd)
+        }
+        // A TCP socket is listed once it listens, a UDP one once bound.
+        try #require(listen(opened[0], 1) == 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        try #require(withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(opened[1], $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        } == 0)
+        // A netlink socket is listed once bound (nl_pid 0: the kernel picks one).
+        // struct sockaddr_nl (Glibc's module lacks it): nl_family, pad, nl_pid, nl_groups.
+        let netlink: [UInt16] = [UInt16(AF_NETLINK), 0, 0, 0, 0, 0]
+        try #require(netlink.withUnsafeBytes {
+            bind(opened[3], $0.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t($0.count))
+        } == 0)
+        let listed = Self.ownSocketInodes(getpid())
+        for fd in opened {
+            let link = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)")
+            #expect(listed.contains(String(link.dropFirst(8).dropLast())), "\(link) of fd \(fd)")
+        }
     }
 }

@@ -158,8 +158,9 @@ import TestSupport
             let exporter = try RunningExporter(["--web.listen-address=127.0.0.1:0"], binary: binary)
             usleep(1_500_000)
             let vitals = ExporterVitals(pid: exporter.pid)
-            #expect(vitals.residentKiB > 0)
-            #expect(vitals.residentKiB * 1024 <= 10_000_000, "\(vitals)")
+            let residentKiB = try #require(vitals.residentKiB, "\(vitals)")
+            #expect(residentKiB > 0)
+            #expect(residentKiB * 1024 <= 10_000_000, "\(vitals)")
         }
     }
 }

@@ -4,7 +4,10 @@ import SockDiagMessages
 /// Every parser the exporter feeds with bytes it does not control: the /proc/net tables,
 /// /proc/<pid>/stat and the netlink sock_diag datagrams. Each body parses the input and checks
 /// the promises the collectors rely on (counts add up, names are valid metric-name parts, every
-/// address renders), so a wrong answer is found as well as a crash.
+/// address renders), so a wrong answer is found as well as a crash. Where a parser has a natural
+/// oracle, the values are checked too: net/dev, route, snmp, snmp6 and sockstat output is written back in
+/// the file's format and must parse to the same values; each row of the inet and unix socket
+/// tables is compared with a reference parse of its columns.
 enum FuzzTargets {
     static let all: [FuzzTarget] = [
         FuzzTarget(name: "inet-socket-table") { bytes in
@@ -17,27 +20,54 @@ enum FuzzTargets {
                 _ = TCPState(kernelValue: socket.state)
             }
             requireConsistent(summary, lines: lineCount(bytes), delivered: delivered)
+            requireAgreesWithReference(bytes)
         },
         FuzzTarget(name: "net-dev-table") { bytes in
-            var delivered = 0
+            var devices: [NetDevice] = []
             let summary = NetDevTable.parse(bytes) { device in
-                delivered += 1
+                devices.append(device)
                 require(!device.name.isEmpty, "a device without a name")
                 require(device.counters.count == NetDevCounter.allCases.count, "\(device.counters.count) counters")
                 _ = device[.transmitCompressed]
             }
-            requireConsistent(summary, lines: lineCount(bytes), delivered: delivered)
+            requireConsistent(summary, lines: lineCount(bytes), delivered: devices.count)
+            // Oracle: the devices written back as /proc/net/dev parse to the same devices.
+            var rendered = "Inter-|   Receive |  Transmit\n face |bytes    packets\n"
+            for device in devices {
+                rendered += device.name + ": " + device.counters.map(String.init).joined(separator: " ") + "\n"
+            }
+            var again: [NetDevice] = []
+            let reparsed = NetDevTable.parse(Array(rendered.utf8)) { again.append($0) }
+            require(again == devices && reparsed.skipped == 0, "rendered \(devices) parse as \(again), \(reparsed)")
         },
         FuzzTarget(name: "route-table") { bytes in
-            var delivered = 0
+            var routes: [IPv4Route] = []
             let summary = RouteTable.parse(bytes) { route in
-                delivered += 1
+                routes.append(route)
                 require(!route.destination.isIPv6 && !route.gateway.isIPv6 && !route.mask.isIPv6, "IPv6 in \(route)")
                 requireRenders(route.destination)
                 requireRenders(route.gateway)
                 _ = route.isDefault
             }
-            requireConsistent(summary, lines: lineCount(bytes), delivered: delivered)
+            requireConsistent(summary, lines: lineCount(bytes), delivered: routes.count)
+            // Oracle: the routes written back as /proc/net/route rows parse to the same routes.
+            func hex(_ value: UInt32) -> String {
+                let digits = String(value, radix: 16, uppercase: true)
+                return String(repeating: "0", count: 8 - digits.count) + digits
+            }
+            func procHex(_ address: IPAddress) -> String {
+                guard case .v4(let value) = address else { return "" }
+                return hex(value.bigEndian)
+            }
+            var rendered = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+            for route in routes {
+                rendered += [route.device, procHex(route.destination), procHex(route.gateway), hex(route.flags),
+                             "0", "0", String(Int32(bitPattern: route.metric)), procHex(route.mask), "0", "0", "0"]
+                    .joined(separator: "\t") + "\n"
+            }
+            var again: [IPv4Route] = []
+            let reparsed = RouteTable.parse(Array(rendered.utf8)) { again.append($0) }
+            require(again == routes && reparsed.skipped == 0, "rendered \(routes) parse as \(again), \(reparsed)")
         },
         FuzzTarget(name: "ipv6-route-table") { bytes in
             var delivered = 0
@@ -56,6 +86,20 @@ enum FuzzTargets {
             // A parsed pair takes two lines, a skip at least one.
             require(2 * summary.parsed + summary.skipped <= lineCount(bytes), "\(summary)")
             requireConsistent(summary, lines: lineCount(bytes), delivered: 0, perLine: false)
+            // Oracle: the statistics written back as header and value lines (one pair for each
+            // run of one section) parse to the same statistics, in the same order.
+            var rendered = ""
+            var start = statistics.startIndex
+            while start < statistics.endIndex {
+                let section = statistics[start].section
+                let end = statistics[start...].firstIndex { $0.section != section } ?? statistics.endIndex
+                let run = statistics[start..<end]
+                rendered += section + ": " + run.map(\.field).joined(separator: " ") + "\n"
+                rendered += section + ": " + run.map { render($0.value) }.joined(separator: " ") + "\n"
+                start = end
+            }
+            let (again, reparsed) = SNMPTable.parse(Array(rendered.utf8))
+            require(again == statistics && reparsed.skipped == 0, "rendered \(statistics) parse as \(again)")
         },
         FuzzTarget(name: "snmp6-table") { bytes in
             let (statistics, summary) = SNMP6Table.parse(bytes)
@@ -64,12 +108,20 @@ enum FuzzTargets {
                 require(statistic.section.hasSuffix("6"), "section \(statistic.section) without its 6")
             }
             requireConsistent(summary, lines: lineCount(bytes), delivered: statistics.count)
+            // Oracle: "<section><field> <value>" lines parse back to the same statistics.
+            let rendered = statistics.map { $0.section + $0.field + " " + render($0.value) + "\n" }.joined()
+            let (again, reparsed) = SNMP6Table.parse(Array(rendered.utf8))
+            require(again == statistics && reparsed.skipped == 0, "rendered \(statistics) parse as \(again)")
         },
         FuzzTarget(name: "sockstat-table") { bytes in
             let (statistics, summary) = SockstatTable.parse(bytes)
             statistics.forEach { requireValidNames($0) }
             requireConsistent(summary, lines: lineCount(bytes), delivered: 0, perLine: false)
             require(summary.parsed + summary.skipped <= lineCount(bytes), "\(summary)")
+            // Oracle: each statistic written back as a "PROTO: key value" line parses to itself.
+            let rendered = statistics.map { $0.section + ": " + $0.field + " " + render($0.value) + "\n" }.joined()
+            let (again, reparsed) = SockstatTable.parse(Array(rendered.utf8))
+            require(again == statistics && reparsed.skipped == 0, "rendered \(statistics) parse as \(again)")
         },
         FuzzTarget(name: "unix-socket-table") { bytes in
             var delivered = 0
@@ -78,6 +130,7 @@ enum FuzzTargets {
                 _ = (socket.kind.description, socket.state.description)
             }
             requireConsistent(summary, lines: lineCount(bytes), delivered: delivered)
+            requireUnixAgreesWithReference(bytes)
         },
         FuzzTarget(name: "process-stat") { bytes in
             // The reader hands the parser a buffer and the length read; try the whole input and
@@ -124,6 +177,90 @@ enum FuzzTargets {
             }
         },
     ]
+}
+
+/// A statistic's value as the kernel prints it.
+func render(_ value: ProcValue) -> String {
+    switch value {
+    case .unsigned(let number): String(number)
+    case .negative(let number): String(number)
+    }
+}
+
+/// A reference parse of a socket table, by other means than the parser's: every row is parsed
+/// alone (under the file's header line) and split on blanks with the standard library, and what
+/// the parser makes of the row must be what its columns say (proc_net_tcp.rst): `st` in hex, the
+/// ports the last four hex digits of each address, an IPv4 address's hex word in host order,
+/// the queues hex either side of a colon, uid and inode decimal, udp's drops the thirteenth
+/// column. The rows parsed alone, in order, must also be exactly what the whole file gave.
+func requireAgreesWithReference(_ bytes: [UInt8]) {
+    var whole: [InetSocket] = []
+    _ = InetSocketTable.parse(bytes) { whole.append($0) }
+    var lines = ByteLines(bytes)
+    guard let header = lines.next() else { return }
+    let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0d }
+    var alone: [InetSocket] = []
+    while let line = lines.next() {
+        var row: [InetSocket] = []
+        _ = InetSocketTable.parse(Array(bytes[header]) + [0x0a] + Array(bytes[line])) { row.append($0) }
+        require(row.count <= 1, "one row gave \(row.count) sockets")
+        guard let socket = row.first else { continue }
+        alone.append(socket)
+        let columns = bytes[line].split(whereSeparator: isBlank).map { String(decoding: $0, as: UTF8.self) }
+        require(columns.count >= 10, "a socket from \(columns.count) columns")
+        func hex(_ text: Substring) -> UInt64? { UInt64(text, radix: 16) }
+        let (local, remote) = (columns[1], columns[2])
+        require(UInt64(socket.localPort) == hex(local.suffix(4)) && UInt64(socket.remotePort) == hex(remote.suffix(4)),
+                "ports of \(socket) from \(local) \(remote)")
+        require(socket.localAddress.isIPv6 == (local.count == 37), "family of \(socket) from \(local)")
+        if local.count == 13, let word = hex(local.prefix(8)) {
+            let octets = (0..<4).map { String(word >> (8 * $0) & 0xff) }
+            require(socket.localAddress.description == octets.joined(separator: "."), "\(socket) from \(local)")
+        }
+        require(UInt64(socket.state) == hex(Substring(columns[3])), "state of \(socket) from \(columns[3])")
+        let queues = columns[4].split(separator: ":", omittingEmptySubsequences: false)
+        require(queues.count >= 2 && hex(queues[0]) == socket.sendQueue
+                    && hex(queues[1...].joined(separator: ":")[...]) == socket.receiveQueue,
+                "queues of \(socket) from \(columns[4])")
+        require(UInt64(columns[7]) == UInt64(socket.uid) && UInt64(columns[9]) == socket.inode,
+                "uid and inode of \(socket) from \(columns)")
+        let drops = columns.count == 13 && columns[12].utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+            ? UInt64(columns[12]) : nil
+        require(socket.drops == drops, "drops of \(socket) from \(columns)")
+    }
+    require(alone == whole, "rows parsed alone gave \(alone.count) sockets, the file \(whole.count)")
+}
+
+/// The unix table's reference parse, as `requireAgreesWithReference` does for the inet tables:
+/// every row parsed alone must be what its columns say (Type in hex is the kind, St in hex the
+/// state, a listener told by the __SO_ACCEPTCON flag 0x10000 in Flags, the Inode column decimal
+/// when the header names one), and the rows alone must be what the whole file gave.
+func requireUnixAgreesWithReference(_ bytes: [UInt8]) {
+    var whole: [UnixSocket] = []
+    _ = UnixSocketTable.parse(bytes) { whole.append($0) }
+    var lines = ByteLines(bytes)
+    guard let header = lines.next() else { return }
+    let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0d }
+    let hasInode = bytes[header].split(whereSeparator: isBlank).contains { $0.elementsEqual("Inode".utf8) }
+    var alone: [UnixSocket] = []
+    while let line = lines.next() {
+        var row: [UnixSocket] = []
+        _ = UnixSocketTable.parse(Array(bytes[header]) + [0x0a] + Array(bytes[line])) { row.append($0) }
+        require(row.count <= 1, "one row gave \(row.count) sockets")
+        guard let socket = row.first else { continue }
+        alone.append(socket)
+        let columns = bytes[line].split(whereSeparator: isBlank).map { String(decoding: $0, as: UTF8.self) }
+        require(columns.count >= (hasInode ? 7 : 6), "a socket from \(columns.count) columns")
+        let flags = UInt64(columns[3], radix: 16) ?? 0
+        let kinds: [UInt64: UnixSocket.Kind] = [1: .stream, 2: .dgram, 5: .seqpacket]
+        require(UInt64(columns[4], radix: 16).flatMap { kinds[$0] } == socket.kind, "kind of \(socket) from \(columns)")
+        let states: [UInt64: UnixSocket.State] = [1: flags & 0x10000 != 0 ? .listen : .unconnected, 2: .connecting,
+                                                  3: .connected, 4: .disconnecting]
+        require(UInt64(columns[5], radix: 16).flatMap { states[$0] } == socket.state,
+                "state of \(socket) from \(columns)")
+        require(socket.inode == (hasInode ? UInt64(columns[6]) : nil), "inode of \(socket) from \(columns)")
+    }
+    require(alone == whole, "rows parsed alone gave \(alone.count) sockets, the file \(whole.count)")
 }
 
 /// The text form of an address, as the collectors put it in labels, is never empty.
