@@ -18,13 +18,11 @@ import TestSupport
 
     /// A `sleep` in a network namespace of its own (`unshare --net`), with no bind mount.
     final class UnnamedNamespace {
-        let process = Process()
+        let process: ChildProcess
         private(set) var inode: UInt64 = 0
 
         init() throws {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["unshare", "--net", "sleep", "300"]
-            try process.run()
+            process = try ChildProcess(["unshare", "--net", "sleep", "300"])
             let own = Self.inode("/proc/self/ns/net")
             let deadline = Date().addingTimeInterval(10)
             while Date() < deadline && process.isRunning {
@@ -41,11 +39,11 @@ import TestSupport
 
         deinit { stop() }
 
-        var pid: Int32 { process.processIdentifier }
+        var pid: Int32 { process.pid }
         var label: String { "inode:\(inode)" }
 
         func stop() {
-            if process.isRunning { kill(pid, SIGKILL) }
+            process.send(SIGKILL)
             process.waitUntilExit()
         }
 
@@ -250,11 +248,8 @@ import TestSupport
         let exporter = try RunningExporter(["--web.listen-address=127.0.0.1:0", "--path.procfs=\(root.path)",
                                             "--netns.all", "--netns.reader=proc"])
         let bodyFile = root.appendingPathComponent("scrape.txt").path
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        curl.arguments = ["curl", "-sS", "-o", bodyFile, "--max-time", "30", "\(exporter.base)/metrics"]
-        try curl.run()
-        defer { if curl.isRunning { curl.terminate() } }
+        let curl = try ChildProcess(["curl", "-sS", "-o", bodyFile, "--max-time", "30", "\(exporter.base)/metrics"])
+        defer { curl.stop() }
 
         // The scrape is inside 4244's namespace, blocked in read() on its net/tcp.
         var writer: Int32 = -1
