@@ -18,15 +18,19 @@ public enum ExporterBuild: String, CaseIterable, Sendable {
 
     private static let built = Fixtures.repositoryRoot.path + "/.build/release/netstat_exporter"
 
-    /// The release binary `make test` built or, when it is missing, one built once by the
-    /// Makefile (the same flags) in a scratch directory kept for the rest of the run.
+    /// The release binary `make test` built or, when it is missing, one built by the Makefile
+    /// (the same flags) in a scratch directory of this checkout's own, once per test run: make
+    /// is incremental, so a binary left there by an earlier run is brought up to date first.
     public static func releaseBinary() throws -> String {
         if FileManager.default.isExecutableFile(atPath: built) { return built }
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("netstat-release-build")
-        let binary = scratch.path + "/release/netstat_exporter"
-        if FileManager.default.isExecutableFile(atPath: binary) { return binary }
-        let build = try Shell.run(["make", "-C", Fixtures.repositoryRoot.path, "release", "SCRATCH=\(scratch.path)"],
-                                  timeout: 1800)
+        return try scratchBuild.get()
+    }
+
+    private static let scratchBuild = Result<String, Error> {
+        let root = Fixtures.repositoryRoot.path
+        let scratch = root + "/.build-release-for-tests"
+        let build = try Shell.run(["make", "-C", root, "release", "SCRATCH=\(scratch)"], timeout: 1800)
+        let binary = scratch + "/release/netstat_exporter"
         guard build.status == 0, FileManager.default.isExecutableFile(atPath: binary) else {
             throw ReleaseBuildFailed(description: "make release failed: \(build.stderr)")
         }
