@@ -11,6 +11,8 @@
 # EXPORTER_FLAGS go to the measured exporter. With COMPARE_FLAGS a second exporter (B) runs in
 # the same namespace with those flags instead, and the two are scraped alternately, so both
 # warm medians (warm, warmB) see the same load; the ratios to the floor of both are printed.
+# COMPARE_BINARY makes B another build (a before/after comparison on one socket population):
+#   COMPARE_BINARY=../old/.build/release/netstat_exporter CASES="100000:10" bash bench/sockets.sh
 #
 # Prints a table of medians over REPS runs (default 10) and the ratios the issue sets targets
 # for. Needs root (ip netns), python3, ss, curl, gcc, awk; node_exporter is optional
@@ -21,6 +23,7 @@ source "$(dirname "$0")/common.sh"
 REPS=${REPS:-10}
 read -r -a EXPORTER_FLAGS <<<"${EXPORTER_FLAGS:-}"
 read -r -a COMPARE_FLAGS <<<"${COMPARE_FLAGS:-}"
+COMPARE_BINARY=${COMPARE_BINARY:-}
 # sockets:workers cases; the ratios are taken from the 100000:10 case (the issue's setup), and
 # 100000:50 shows the cost with five times the processes at the same socket count.
 CASES=${CASES:-"10000:10 50000:10 100000:10 100000:50"}
@@ -29,6 +32,9 @@ mkdir -p "$OUT"
 
 build_release "$@"
 EXPORTER=$(pwd)/.build/release/netstat_exporter
+EXPORTER_B=${COMPARE_BINARY:-$EXPORTER}
+# B runs when it differs from A in its flags or its binary.
+compare() { [[ ${#COMPARE_FLAGS[@]} -gt 0 || -n "$COMPARE_BINARY" ]]; }
 gcc -O2 -Wall -o "$OUT/floor" bench/floor.c
 NODE_EXPORTER=$(command -v prometheus-node-exporter || command -v node_exporter || true)
 
@@ -99,14 +105,14 @@ for CASE in $CASES; do
     EXPORTER_PID=$!
     disown "$EXPORTER_PID"
     WARM_B=-
-    if [[ ${#COMPARE_FLAGS[@]} -gt 0 ]]; then
-        ip netns exec "$NS" "$EXPORTER" --web.listen-address=127.0.0.1:10043 "${COMPARE_FLAGS[@]}" >"$OUT/exporter-b.log" 2>&1 &
+    if compare; then
+        ip netns exec "$NS" "$EXPORTER_B" --web.listen-address=127.0.0.1:10043 "${COMPARE_FLAGS[@]}" >"$OUT/exporter-b.log" 2>&1 &
         disown $!
     fi
     sleep 1
     IDLE_RSS=$(rss_kb "$EXPORTER_PID")
     COLD=$(in_ns curl -sf -o "$OUT/metrics.txt" -w '%{time_total}' http://127.0.0.1:10042/metrics | awk '{printf "%.1f", $1*1000}')
-    if [[ ${#COMPARE_FLAGS[@]} -gt 0 ]]; then
+    if compare; then
         in_ns curl -sf -o "$OUT/metrics-b.txt" http://127.0.0.1:10043/metrics
         read -r WARM WARM_B <<<"$(median_scrape_pair_ms http://127.0.0.1:10042/metrics http://127.0.0.1:10043/metrics)"
     else
@@ -136,7 +142,7 @@ echo
 echo "times are medians of $REPS runs in ms; warm = scrape after the first; cold = first scrape"
 echo "warm / floor         = $(ratio "$WARM" "$FLOOR")   (target <= 1.2)"
 if [[ "$WARM_B" != - ]]; then
-    echo "warmB / floor        = $(ratio "$WARM_B" "$FLOOR")   (B: ${COMPARE_FLAGS[*]}; A: ${EXPORTER_FLAGS[*]:-defaults})"
+    echo "warmB / floor        = $(ratio "$WARM_B" "$FLOOR")   (B: ${COMPARE_BINARY:-same binary} ${COMPARE_FLAGS[*]}; A: ${EXPORTER_FLAGS[*]:-defaults})"
 fi
 [[ "$TCPSTAT" != - ]] && echo "warm / tcpstat       = $(ratio "$WARM" "$TCPSTAT")   (target <= 0.7)"
 echo "ss -tanp / warm      = $(ratio "$SS_P" "$WARM")   (target >= 15)"
