@@ -38,12 +38,7 @@ gcc -O2 -Wall -o "$OUT/floor_fds" bench/floor_fds.c
 NS=churnb$$
 CNS=$NS   # where the churners run
 [[ "$NETNS_ALL" == 1 ]] && CNS=${NS}c
-cleanup() {
-    for ns in "$NS" "$CNS"; do
-        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
-        ip netns delete "$ns" 2>/dev/null || true
-    done
-}
+cleanup() { delete_namespaces "$NS" "$CNS"; }
 trap cleanup EXIT
 
 for ns in "$NS" "$CNS"; do
@@ -73,7 +68,6 @@ ip netns exec "$NS" env ${EXPORTER_ENV:-} "$EXPORTER" "${FLAGS[@]}" >"$OUT/expor
 EXPORTER_PID=$!
 disown "$EXPORTER_PID"
 sleep 1
-rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 IDLE_RSS=$(rss_kb "$EXPORTER_PID")
 scrape_ms() { ip netns exec "$NS" curl -sf -o "$OUT/metrics.txt" -w '%{time_total}' http://127.0.0.1:10043/metrics | awk '{printf "%.1f", $1 * 1000}'; }
 # floor_ms [--one-walk]: the floor's dump time, summed over the namespaces read.

@@ -15,3 +15,17 @@ median() { sort -g | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] 
 
 # The same, of numbers in seconds (curl's time_total), in milliseconds.
 median_ms_from_seconds() { awk '{printf "%.6f\n", $1 * 1000}' | median; }
+
+# Kills every process in the named network namespaces and deletes them: each script's cleanup.
+delete_namespaces() {
+    for ns in "$@"; do
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+        ip netns delete "$ns" 2>/dev/null || true
+    done
+}
+
+# Runs a command in the script's namespace, $NS.
+in_ns() { ip netns exec "$NS" "$@"; }
+
+# A process's resident memory in KB.
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }

@@ -29,12 +29,7 @@ gcc -O2 -Wall -o "$OUT/floor_netns" bench/floor_netns.c
 PREFIX=nsb$$x
 OWN=${PREFIX}own
 names() { for ((i = 0; i < NAMESPACES; i++)); do echo "$PREFIX$i"; done; }
-cleanup() {
-    for ns in $OWN $(names); do
-        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
-        ip netns delete "$ns" 2>/dev/null || true
-    done
-}
+cleanup() { delete_namespaces "$OWN" $(names); }
 trap cleanup EXIT
 
 

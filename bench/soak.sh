@@ -39,12 +39,8 @@ EXPORTER=$(realpath "${EXPORTER:-.build/release/netstat_exporter}")
     || { echo "SCRAPES must be a multiple of SAMPLE_EVERY, and SAMPLE_EVERY of CLIENTS" >&2; exit 2; }
 
 NS=fuzz-soak-$$
-cleanup() {
-    for pid in $(ip netns pids "$NS" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
-    ip netns delete "$NS" 2>/dev/null || true
-}
+cleanup() { delete_namespaces "$NS"; }
 trap cleanup EXIT
-in_ns() { ip netns exec "$NS" "$@"; }
 
 ip netns add "$NS"
 in_ns ip link set lo up

@@ -39,13 +39,8 @@ gcc -O2 -Wall -o "$OUT/floor" bench/floor.c
 NODE_EXPORTER=$(command -v prometheus-node-exporter || command -v node_exporter || true)
 
 NS=nsbench$$
-cleanup() {
-    for pid in $(ip netns pids "$NS" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
-    ip netns delete "$NS" 2>/dev/null || true
-}
+cleanup() { delete_namespaces "$NS"; }
 trap cleanup EXIT
-
-in_ns() { ip netns exec "$NS" "$@"; }
 
 # Median wall time in milliseconds of REPS runs of a command.
 median_ms() {
@@ -77,8 +72,6 @@ median_scrape_pair_ms() {
     done
     echo "$(printf '%s\n' "${a[@]}" | median_ms_from_seconds) $(printf '%s\n' "${b[@]}" | median_ms_from_seconds)"
 }
-
-rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
 wait_http() {
     for _ in $(seq 100); do in_ns curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done

@@ -17,12 +17,8 @@ EXPORTER=$(pwd)/.build/release/netstat_exporter
 gcc -O2 -Wall -o "$OUT/floor" bench/floor.c
 
 NS=nspeerbench$$
-cleanup() {
-    for pid in $(ip netns pids "$NS" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
-    ip netns delete "$NS" 2>/dev/null || true
-}
+cleanup() { delete_namespaces "$NS"; }
 trap cleanup EXIT
-in_ns() { ip netns exec "$NS" "$@"; }
 
 ip netns add "$NS"
 in_ns ip link set lo up
