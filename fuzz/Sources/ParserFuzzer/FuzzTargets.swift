@@ -194,19 +194,7 @@ func render(_ value: ProcValue) -> String {
 /// the queues hex either side of a colon, uid and inode decimal, udp's drops the thirteenth
 /// column. The rows parsed alone, in order, must also be exactly what the whole file gave.
 func requireAgreesWithReference(_ bytes: [UInt8]) {
-    var whole: [InetSocket] = []
-    _ = InetSocketTable.parse(bytes) { whole.append($0) }
-    var lines = ByteLines(bytes)
-    guard let header = lines.next() else { return }
-    let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0d }
-    var alone: [InetSocket] = []
-    while let line = lines.next() {
-        var row: [InetSocket] = []
-        _ = InetSocketTable.parse(Array(bytes[header]) + [0x0a] + Array(bytes[line])) { row.append($0) }
-        require(row.count <= 1, "one row gave \(row.count) sockets")
-        guard let socket = row.first else { continue }
-        alone.append(socket)
-        let columns = bytes[line].split(whereSeparator: isBlank).map { String(decoding: $0, as: UTF8.self) }
+    eachRowAlone(bytes, parse: { InetSocketTable.parse($0, $1) }) { socket, columns, _ in
         require(columns.count >= 10, "a socket from \(columns.count) columns")
         func hex(_ text: Substring) -> UInt64? { UInt64(text, radix: 16) }
         let (local, remote) = (columns[1], columns[2])
@@ -228,7 +216,29 @@ func requireAgreesWithReference(_ bytes: [UInt8]) {
             ? UInt64(columns[12]) : nil
         require(socket.drops == drops, "drops of \(socket) from \(columns)")
     }
-    require(alone == whole, "rows parsed alone gave \(alone.count) sockets, the file \(whole.count)")
+}
+
+/// Parses every data row of a table alone under the table's header: each gives at most one
+/// item, which `check` holds to the row's blank-separated columns (and the header's), and the
+/// rows alone, in order, give exactly what the whole table gave.
+func eachRowAlone<Item: Equatable>(_ bytes: [UInt8], parse: ([UInt8], (Item) -> Void) -> ParseSummary,
+                                   check: (Item, [String], [String]) -> Void) {
+    var whole: [Item] = []
+    _ = parse(bytes) { whole.append($0) }
+    var lines = ByteLines(bytes)
+    guard let header = lines.next() else { return }
+    let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0d }
+    let headerColumns = bytes[header].split(whereSeparator: isBlank).map { String(decoding: $0, as: UTF8.self) }
+    var alone: [Item] = []
+    while let line = lines.next() {
+        var row: [Item] = []
+        _ = parse(Array(bytes[header]) + [0x0a] + Array(bytes[line])) { row.append($0) }
+        require(row.count <= 1, "one row gave \(row.count) items")
+        guard let item = row.first else { continue }
+        alone.append(item)
+        check(item, bytes[line].split(whereSeparator: isBlank).map { String(decoding: $0, as: UTF8.self) }, headerColumns)
+    }
+    require(alone == whole, "rows parsed alone gave \(alone.count) items, the file \(whole.count)")
 }
 
 /// The unix table's reference parse, as `requireAgreesWithReference` does for the inet tables:
@@ -236,20 +246,8 @@ func requireAgreesWithReference(_ bytes: [UInt8]) {
 /// state, a listener told by the __SO_ACCEPTCON flag 0x10000 in Flags, the Inode column decimal
 /// when the header names one), and the rows alone must be what the whole file gave.
 func requireUnixAgreesWithReference(_ bytes: [UInt8]) {
-    var whole: [UnixSocket] = []
-    _ = UnixSocketTable.parse(bytes) { whole.append($0) }
-    var lines = ByteLines(bytes)
-    guard let header = lines.next() else { return }
-    let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0d }
-    let hasInode = bytes[header].split(whereSeparator: isBlank).contains { $0.elementsEqual("Inode".utf8) }
-    var alone: [UnixSocket] = []
-    while let line = lines.next() {
-        var row: [UnixSocket] = []
-        _ = UnixSocketTable.parse(Array(bytes[header]) + [0x0a] + Array(bytes[line])) { row.append($0) }
-        require(row.count <= 1, "one row gave \(row.count) sockets")
-        guard let socket = row.first else { continue }
-        alone.append(socket)
-        let columns = bytes[line].split(whereSeparator: isBlank).map { String(decoding: $0, as: UTF8.self) }
+    eachRowAlone(bytes, parse: { UnixSocketTable.parse($0, $1) }) { socket, columns, header in
+        let hasInode = header.contains("Inode")
         require(columns.count >= (hasInode ? 7 : 6), "a socket from \(columns.count) columns")
         let flags = UInt64(columns[3], radix: 16) ?? 0
         let kinds: [UInt64: UnixSocket.Kind] = [1: .stream, 2: .dgram, 5: .seqpacket]
@@ -260,7 +258,6 @@ func requireUnixAgreesWithReference(_ bytes: [UInt8]) {
                 "state of \(socket) from \(columns)")
         require(socket.inode == (hasInode ? UInt64(columns[6]) : nil), "inode of \(socket) from \(columns)")
     }
-    require(alone == whole, "rows parsed alone gave \(alone.count) sockets, the file \(whole.count)")
 }
 
 /// The text form of an address, as the collectors put it in labels, is never empty.
