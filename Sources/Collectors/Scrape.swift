@@ -48,14 +48,13 @@ struct Scrape {
             timing.measure(index) { pass.finish() }
             if countSeries { timing.addSeries(index, everyNamespace.reduce(0) { $0 + $1.metrics.seriesCount } - before) }
         }
-        var metrics = ownMetrics.metrics
-        namespaces?.write(others, discovered: candidates.count, into: &metrics)
+        namespaces?.write(others, discovered: candidates.count, into: &ownMetrics.metrics)
 
         let outcomes = collectors.indices.map { index in
             Outcome(report: reports[index], duration: timing.duration(index),
                     skippedLines: reports[index].skippedLines + timing.skipped(index), series: timing.series(index))
         }
-        return (metrics, outcomes)
+        return (ownMetrics.metrics, outcomes)
     }
 
     /// Reads one namespace with the given passes (indices into `collectors`), timing each; the
