@@ -158,13 +158,7 @@ struct AttributionWriter {
 
     /// The attribution families, declared so HELP and TYPE show even when empty.
     private func declareFamilies(into metrics: inout MetricSet) {
-        for family in [SocketsCollector.connections, SocketsCollector.connectionReceiveQueue,
-                       SocketsCollector.connectionSendQueue, SocketsCollector.peerConnections,
-                       SocketsCollector.topPeerConnections, SocketsCollector.listenerInfo,
-                       SocketsCollector.listenQueueLength, SocketsCollector.listenQueueMax,
-                       SocketsCollector.udpListenerInfo, SocketsCollector.udpListenerReceiveQueue] {
-            metrics.declare(family)
-        }
+        for family in SocketsCollector.attributionFamilies { metrics.declare(family) }
     }
 }
 
