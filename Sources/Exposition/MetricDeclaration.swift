@@ -28,9 +28,4 @@ public struct MetricDeclaration: Sendable, Hashable {
     public static func counter(_ name: String, help: String, labels: [String] = [], source: String) -> MetricDeclaration {
         MetricDeclaration(name, .counter, help: help, labels: labels, source: source)
     }
-
-    /// The label names without the "?" of optional ones.
-    public var labelNames: [String] {
-        labels.map { $0.hasSuffix("?") ? String($0.dropLast()) : $0 }
-    }
 }
