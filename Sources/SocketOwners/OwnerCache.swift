@@ -104,7 +104,7 @@ struct OwnerCache {
     }
 
     /// Reads every link of processes with nothing cached. The kernel's cost is per descriptor
-    /// (~1.3 µs to list, ~4.4 µs to read a link here), so when they hold many (the first scrape
+    /// (docs/performance.md has this machine's figures), so when they hold many (the first scrape
     /// of a busy host: a million descriptors take seconds) a second thread shares the work,
     /// each taking the next unread process until none is left, so neither waits on the other.
     private mutating func readAll(_ unread: [(pid: Int32, directory: String, process: Process)],

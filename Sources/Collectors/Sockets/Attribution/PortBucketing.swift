@@ -1,6 +1,6 @@
 import Flags
 
-/// Keeps the `port` and `process` labels bounded (see "Cardinality" in the README).
+/// Keeps the `port` and `process` labels bounded (see "Series count" in docs/metrics.md).
 ///
 /// A connection's port is its local port when something listens there (inbound), else its
 /// remote port (outbound); an outbound remote port at or above the start of the local ephemeral
