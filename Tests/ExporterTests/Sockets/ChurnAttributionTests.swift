@@ -22,13 +22,9 @@ import TestSupport
             for _ in 0..<12 {
                 let scrape = try farm.scrape(port)
                 #expect(scrape["netstat_sockets_attribution_complete"] == 1)
+                farm.expectEveryWorker(in: scrape, established: Self.established, closeWait: Self.closeWait)
                 for worker in 0..<4 {
                     let listenPort = farm.basePort + worker
-                    let name = "farm\(worker)"
-                    #expect(scrape[SocketFarm.connections("established", "inbound", listenPort, name)] == Double(Self.established[worker]))
-                    #expect(scrape[SocketFarm.connections("established", "outbound", listenPort, name)] == Double(Self.established[worker]))
-                    #expect(scrape[SocketFarm.connections("close_wait", "inbound", listenPort, name)] == Double(Self.closeWait[worker]))
-                    #expect(scrape["netstat_tcp_listener_info{address=\"127.0.0.1\",port=\"\(listenPort)\",process=\"\(name)\"}"] == 1)
                     // Nothing of the farm waits for its owner, and nothing of it is orphaned but
                     // the closed client ends (until the kernel times them out, 60 s after the farm started).
                     #expect(scrape.matching("netstat_tcp_connections", ["port=\"\(listenPort)\"", "process=\"pending\""]).isEmpty)
