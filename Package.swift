@@ -49,7 +49,7 @@ let package = Package(
                 swiftSettings: strict),
         // The Collector protocol, the scrape that runs collectors over namespaces, and the collectors.
         .target(name: "Collectors",
-                dependencies: ["ProcNet", "SocketOwners", "SockDiag", "Namespaces", "Exposition", "Flags", "Logging"],
+                dependencies: ["ProcNet", "SocketOwners", "SockDiag", "Namespaces", "Exposition", "Flags", "Logging", "Threads"],
                 swiftSettings: strict),
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "CZlib", "Logging", "Threads"], swiftSettings: strict),
         .target(name: "WebConfig", dependencies: ["CYAML", "CCrypt", "HTTPServer", "ProcNet"], swiftSettings: strict),

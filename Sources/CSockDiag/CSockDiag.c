@@ -9,6 +9,8 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
+#include <linux/tcp.h>
+#include <stddef.h>
 
 // The layouts this file relies on (uapi; stable since Linux 3.3).
 _Static_assert(sizeof(struct nlmsghdr) == 16, "nlmsghdr is 16 bytes");
@@ -69,9 +71,11 @@ static int netlink_error(const struct nlmsghdr *header) {
     return error;
 }
 
-int csockdiag_request(int fd, uint8_t family, uint8_t protocol, uint32_t states, int with_meminfo,
+int csockdiag_request(int fd, uint8_t family, uint8_t protocol, uint32_t states, uint32_t wanted,
                       uint32_t sequence) {
-    uint8_t extensions = with_meminfo ? 1u << (INET_DIAG_SKMEMINFO - 1) : 0;
+    uint8_t extensions = 0;
+    if (wanted & CSOCKDIAG_EXT_MEMINFO) extensions |= 1u << (INET_DIAG_SKMEMINFO - 1);
+    if (wanted & CSOCKDIAG_EXT_INFO) extensions |= 1u << (INET_DIAG_INFO - 1);
     if (family == AF_UNSPEC) {
         // Both families in one walk of the kernel's socket table: the older TCPDIAG_GETSOCK
         // request dumps with AF_UNSPEC (net/ipv4/inet_diag.c `inet_diag_dump_compat`), where
@@ -152,19 +156,50 @@ int csockdiag_ends_dump(const void *buffer, size_t length, uint32_t sequence) {
     return 0;
 }
 
-// The drop counter in an INET_DIAG_SKMEMINFO attribute, when the message carries one.
-static int find_drops(const struct nlmsghdr *header, const struct inet_diag_msg *diag, uint32_t *drops) {
+// The end of a tcp_info field: a kernel whose struct is shorter did not send it.
+#define TCP_INFO_END(field) (offsetof(struct tcp_info, field) + sizeof(((struct tcp_info *)0)->field))
+
+// The fields the exporter reads from an INET_DIAG_INFO payload of `length` bytes. Older
+// kernels send a shorter struct: what is missing stays 0.
+static void read_tcp_info(const void *payload, size_t length, csockdiag_tcp_info *out) {
+    struct tcp_info info;
+    memset(&info, 0, sizeof info);
+    memcpy(&info, payload, length < sizeof info ? length : sizeof info);
+    out->present = 1;
+    out->backoff = info.tcpi_backoff;
+    out->probes = info.tcpi_probes;
+    out->rtt = info.tcpi_rtt;
+    out->total_retrans = info.tcpi_total_retrans;
+    out->segs_out = info.tcpi_segs_out;
+    out->notsent_bytes = info.tcpi_notsent_bytes;
+    out->bytes_acked = info.tcpi_bytes_acked;
+    out->bytes_received = info.tcpi_bytes_received;
+    out->busy_time = info.tcpi_busy_time;
+    out->rwnd_limited = info.tcpi_rwnd_limited;
+    out->sndbuf_limited = info.tcpi_sndbuf_limited;
+    out->has_peer_window = length >= TCP_INFO_END(tcpi_snd_wnd);
+    out->peer_window = info.tcpi_snd_wnd;
+}
+
+// The attributes after the inet_diag_msg: the drop counter of INET_DIAG_SKMEMINFO and the
+// fields of INET_DIAG_INFO, when the message carries them.
+static void read_attributes(const struct nlmsghdr *header, const struct inet_diag_msg *diag,
+                            csockdiag_message *out) {
     const struct rtattr *attribute = (const struct rtattr *)(diag + 1);
     int remaining = (int)header->nlmsg_len - NLMSG_LENGTH(sizeof *diag);
     for (; RTA_OK(attribute, remaining); attribute = RTA_NEXT(attribute, remaining)) {
-        if (attribute->rta_type != INET_DIAG_SKMEMINFO) continue;
-        if (RTA_PAYLOAD(attribute) < (SK_MEMINFO_DROPS + 1) * sizeof(uint32_t)) return 0;
-        uint32_t values[SK_MEMINFO_DROPS + 1];
-        memcpy(values, RTA_DATA(attribute), sizeof values);
-        *drops = values[SK_MEMINFO_DROPS];
-        return 1;
+        if (attribute->rta_type == INET_DIAG_SKMEMINFO) {
+            if (RTA_PAYLOAD(attribute) < (SK_MEMINFO_DROPS + 1) * sizeof(uint32_t)) continue;
+            uint32_t values[SK_MEMINFO_DROPS + 1];
+            memcpy(values, RTA_DATA(attribute), sizeof values);
+            out->drops = values[SK_MEMINFO_DROPS];
+            out->has_drops = 1;
+        } else if (attribute->rta_type == INET_DIAG_INFO) {
+            // Too short to hold even the total of retransmissions: not a tcp_info to trust.
+            if (RTA_PAYLOAD(attribute) < TCP_INFO_END(tcpi_total_retrans)) continue;
+            read_tcp_info(RTA_DATA(attribute), RTA_PAYLOAD(attribute), &out->tcp);
+        }
     }
-    return 0;
 }
 
 int csockdiag_decode(const void *buffer, size_t length, size_t offset, csockdiag_message *out) {
@@ -209,7 +244,8 @@ int csockdiag_decode(const void *buffer, size_t length, size_t offset, csockdiag
     out->inode = diag->idiag_inode;
     out->receive_queue = diag->idiag_rqueue;
     out->send_queue = diag->idiag_wqueue;
-    out->has_drops = (uint8_t)find_drops(header, diag, &out->drops);
+    out->cookie = (uint64_t)diag->id.idiag_cookie[1] << 32 | diag->id.idiag_cookie[0];
+    read_attributes(header, diag, out);
     return 1;
 }
 

@@ -10,14 +10,27 @@ public struct Label: Sendable, Hashable {
     }
 }
 
-/// One time series: its labels and its current value.
+/// Which series of a histogram a sample is; `.value` for every other type.
+public enum SamplePart: Sendable, Hashable {
+    case value
+    /// `_bucket{le="upperBound"}`: the observations at or below the bound (`.infinity`: all).
+    case bucket(upperBound: Double)
+    /// `_gcount`: the observations.
+    case count
+    /// `_gsum`: their sum.
+    case sum
+}
+
+/// One time series: its labels, its current value and (in a histogram) which part it is.
 public struct Sample: Sendable, Hashable {
     public var labels: [Label]
     public var value: MetricValue
+    public var part: SamplePart
 
-    public init(labels: [Label], value: MetricValue) {
+    public init(labels: [Label], value: MetricValue, part: SamplePart = .value) {
         self.labels = labels
         self.value = value
+        self.part = part
     }
 }
 

@@ -14,9 +14,10 @@ public struct MetricSet: Sendable {
 
     /// Adds one series. The first call for a name fixes its type and HELP.
     public mutating func add(
-        _ name: String, _ type: MetricType, help: String, labels: [Label] = [], value: MetricValue
+        _ name: String, _ type: MetricType, help: String, labels: [Label] = [], value: MetricValue,
+        part: SamplePart = .value
     ) {
-        let sample = Sample(labels: commonLabels.isEmpty ? labels : labels + commonLabels, value: value)
+        let sample = Sample(labels: commonLabels.isEmpty ? labels : labels + commonLabels, value: value, part: part)
         if families[name] != nil {
             families[name]!.samples.append(sample)
         } else {
@@ -34,6 +35,19 @@ public struct MetricSet: Sendable {
     /// Adds one series of a declared family.
     public mutating func add(_ family: MetricDeclaration, _ labels: [Label] = [], _ value: MetricValue) {
         add(family.name, family.type, help: family.help, labels: labels, value: value)
+    }
+
+    /// Adds one gauge histogram: a series per bucket (cumulative counts, ascending bounds, the
+    /// last `+Inf`), its count and its sum.
+    public mutating func addHistogram(_ family: MetricDeclaration, _ labels: [Label],
+                                      buckets: [(upperBound: Double, count: UInt64)], sum: Double) {
+        for bucket in buckets {
+            add(family.name, family.type, help: family.help, labels: labels, value: .unsigned(bucket.count),
+                part: .bucket(upperBound: bucket.upperBound))
+        }
+        add(family.name, family.type, help: family.help, labels: labels,
+            value: .unsigned(buckets.last?.count ?? 0), part: .count)
+        add(family.name, family.type, help: family.help, labels: labels, value: .double(sum), part: .sum)
     }
 
     /// Declares a family with no series yet, so HELP and TYPE appear even when it is empty.
@@ -60,14 +74,14 @@ public struct MetricSet: Sendable {
                 families[name] = family
                 continue
             }
-            var index = [[Label]: Int]()
-            for (position, sample) in existing.samples.enumerated() { index[sample.labels] = position }
+            var index = [SeriesKey: Int]()
+            for (position, sample) in existing.samples.enumerated() { index[SeriesKey(sample)] = position }
             var merged = existing
             for sample in family.samples {
-                if let position = index[sample.labels] {
+                if let position = index[SeriesKey(sample)] {
                     merged.samples[position].value = merged.samples[position].value.adding(sample.value)
                 } else {
-                    index[sample.labels] = merged.samples.count
+                    index[SeriesKey(sample)] = merged.samples.count
                     merged.samples.append(sample)
                 }
             }
@@ -92,6 +106,17 @@ public struct MetricSet: Sendable {
         return copy
     }
 
+    /// What tells two series of a family apart: labels, and the part of a histogram.
+    private struct SeriesKey: Hashable {
+        let labels: [Label]
+        let part: SamplePart
+
+        init(_ sample: Sample) {
+            labels = sample.labels
+            part = sample.part
+        }
+    }
+
     /// The sum of every series' value in the family, as a Double (0 when absent).
     public func total(_ name: String) -> Double {
         families[name]?.samples.reduce(0) { $0 + $1.value.asDouble } ?? 0
@@ -103,7 +128,7 @@ public struct MetricSet: Sendable {
     }
 
     /// Looks up one series' value; for tests and for collectors that derive one metric from another.
-    public func value(_ name: String, _ labels: [Label] = []) -> MetricValue? {
-        families[name]?.samples.first { $0.labels == labels }?.value
+    public func value(_ name: String, _ labels: [Label] = [], part: SamplePart = .value) -> MetricValue? {
+        families[name]?.samples.first { $0.labels == labels && $0.part == part }?.value
     }
 }

@@ -44,6 +44,17 @@ public enum OpenMetricsEncoder {
             out.append(UInt8(ascii: "\n"))
         }
 
+        if family.type == .gaugeHistogram {
+            // Each label set's buckets (ascending), then its _gcount and _gsum, together.
+            for group in TextEncoder.histogramGroups(family) {
+                for bucket in group.buckets {
+                    TextEncoder.appendSample(familyName + "_bucket", bucket.labels, bucket.value, to: &out)
+                }
+                if let count = group.count { TextEncoder.appendSample(familyName + "_gcount", group.labels, count, to: &out) }
+                if let sum = group.sum { TextEncoder.appendSample(familyName + "_gsum", group.labels, sum, to: &out) }
+            }
+            return
+        }
         for series in TextEncoder.uniqueSeries(family) {
             out.append(contentsOf: sampleName.utf8)
             out.append(contentsOf: series.labels)
@@ -68,6 +79,7 @@ public enum OpenMetricsEncoder {
         case .counter: return "counter"
         case .gauge: return "gauge"
         case .untyped: return "unknown"
+        case .gaugeHistogram: return "gaugehistogram"
         }
     }
 }

@@ -3,6 +3,11 @@
 /// HELP and TYPE are written once per family; series are sorted by their label text so the
 /// output is stable; a series repeated with identical labels is written once (Prometheus would
 /// reject the whole scrape otherwise); no timestamps.
+///
+/// 0.0.4 has no gauge histogram. Its buckets are written as a `histogram` (so
+/// `histogram_quantile` and promtool take them) and its count and sum as two gauges named as
+/// OpenMetrics names them, `_gcount` and `_gsum`: the series are the same whichever format
+/// Prometheus negotiated, so one query serves both. No `_count`/`_sum` pretend to be counters.
 public enum TextEncoder {
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -16,16 +21,11 @@ public enum TextEncoder {
     }
 
     public static func encode(_ family: MetricFamily, to out: inout [UInt8]) {
-        out.append(contentsOf: "# HELP ".utf8)
-        out.append(contentsOf: family.name.utf8)
-        out.append(UInt8(ascii: " "))
-        appendEscaped(family.help, quote: false, to: &out)
-        out.append(contentsOf: "\n# TYPE ".utf8)
-        out.append(contentsOf: family.name.utf8)
-        out.append(UInt8(ascii: " "))
-        out.append(contentsOf: family.type.rawValue.utf8)
-        out.append(UInt8(ascii: "\n"))
-
+        if family.type == .gaugeHistogram {
+            encodeGaugeHistogram(family, to: &out)
+            return
+        }
+        appendHeader(family.name, type: family.type.rawValue, help: family.help, to: &out)
         for series in uniqueSeries(family) {
             out.append(contentsOf: family.name.utf8)
             out.append(contentsOf: series.labels)
@@ -33,6 +33,81 @@ public enum TextEncoder {
             series.value.write(to: &out)
             out.append(UInt8(ascii: "\n"))
         }
+    }
+
+    private static func appendHeader(_ name: String, type: String, help: String, to out: inout [UInt8]) {
+        out.append(contentsOf: "# HELP ".utf8)
+        out.append(contentsOf: name.utf8)
+        out.append(UInt8(ascii: " "))
+        appendEscaped(help, quote: false, to: &out)
+        out.append(contentsOf: "\n# TYPE ".utf8)
+        out.append(contentsOf: name.utf8)
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: type.utf8)
+        out.append(UInt8(ascii: "\n"))
+    }
+
+    private static func encodeGaugeHistogram(_ family: MetricFamily, to out: inout [UInt8]) {
+        let groups = histogramGroups(family)
+        appendHeader(family.name, type: "histogram", help: family.help, to: &out)
+        for group in groups {
+            for bucket in group.buckets {
+                appendSample(family.name + "_bucket", bucket.labels, bucket.value, to: &out)
+            }
+        }
+        for (suffix, what) in [("_gcount", "Observations"), ("_gsum", "Sum of the observations")] {
+            let help = "\(what) of the gauge histogram \(family.name) (OpenMetrics \(suffix))."
+            appendHeader(family.name + suffix, type: "gauge", help: help, to: &out)
+            for group in groups {
+                guard let value = suffix == "_gcount" ? group.count : group.sum else { continue }
+                appendSample(family.name + suffix, group.labels, value, to: &out)
+            }
+        }
+    }
+
+    static func appendSample(_ name: String, _ labels: [UInt8], _ value: MetricValue, to out: inout [UInt8]) {
+        out.append(contentsOf: name.utf8)
+        out.append(contentsOf: labels)
+        out.append(UInt8(ascii: " "))
+        value.write(to: &out)
+        out.append(UInt8(ascii: "\n"))
+    }
+
+    /// One label set of a histogram family: its buckets (labels rendered with `le`, ascending
+    /// bounds), count and sum.
+    struct HistogramGroup {
+        let labels: [UInt8]
+        var buckets: [(bound: Double, labels: [UInt8], value: MetricValue)] = []
+        var count: MetricValue?
+        var sum: MetricValue?
+    }
+
+    /// A histogram family's series grouped by label set, sorted by its label text; a part
+    /// repeated with identical labels is kept once.
+    static func histogramGroups(_ family: MetricFamily) -> [HistogramGroup] {
+        var groups: [[Label]: HistogramGroup] = [:]
+        for sample in family.samples {
+            var group = groups[sample.labels] ?? HistogramGroup(labels: renderLabels(sample.labels))
+            switch sample.part {
+            case .bucket(let bound):
+                guard !group.buckets.contains(where: { $0.bound == bound }) else { break }
+                var le: [UInt8] = []
+                MetricValue.double(bound).write(to: &le)
+                let labels = renderLabels(sample.labels + [Label("le", String(decoding: le, as: UTF8.self))])
+                group.buckets.append((bound, labels, sample.value))
+            case .count: group.count = group.count ?? sample.value
+            case .sum: group.sum = group.sum ?? sample.value
+            case .value: break
+            }
+            groups[sample.labels] = group
+        }
+        return groups.values
+            .map { group in
+                var sorted = group
+                sorted.buckets.sort { $0.bound < $1.bound }
+                return sorted
+            }
+            .sorted { $0.labels.lexicographicallyPrecedes($1.labels) }
     }
 
     /// The family's series with their labels rendered, sorted by that text, a repeated label set

@@ -12,7 +12,8 @@ import ProcNet
 ///
 /// Differences from /proc that callers see: a listener's `sendQueue` is its accept backlog
 /// (`sk_max_ack_backlog`, what `ss -ltn` shows as Send-Q) where /proc prints 0; `drops` is set
-/// only when the request asked for SK_MEMINFO (UDP).
+/// only when the request asked for SK_MEMINFO; the `TCPInfoSample` only when it asked for
+/// INET_DIAG_INFO.
 public enum SockDiagMessages {
     /// What a datagram said about the dump as a whole.
     public enum Outcome: Sendable, Hashable {
@@ -27,17 +28,18 @@ public enum SockDiagMessages {
         case interrupted
     }
 
-    /// Hands every socket in the first `length` bytes of `buffer` to `body`, in order.
-    /// Messages of another request (a different `sequence`) are ignored.
+    /// Hands every socket in the first `length` bytes of `buffer` to `body`, in order, with its
+    /// tcp_info when the message carries one. Messages of another request (a different
+    /// `sequence`) are ignored.
     public static func decode(_ buffer: [UInt8], length: Int, sequence: UInt32,
-                              _ body: (InetSocket) -> Void) -> Outcome {
+                              _ body: (InetSocket, TCPInfoSample?) -> Void) -> Outcome {
         buffer.withUnsafeBytes { raw in
             decode(raw, length: min(length, raw.count), sequence: sequence, body)
         }
     }
 
     static func decode(_ raw: UnsafeRawBufferPointer, length: Int, sequence: UInt32,
-                       _ body: (InetSocket) -> Void) -> Outcome {
+                       _ body: (InetSocket, TCPInfoSample?) -> Void) -> Outcome {
         guard let base = raw.baseAddress else { return .more }
         var message = csockdiag_message()
         var offset = 0
@@ -47,7 +49,7 @@ public enum SockDiagMessages {
             if message.dump_interrupted != 0 { return .interrupted }
             switch Int(message.kind) {
             case Int(CSOCKDIAG_SOCKET):
-                body(socket(message))
+                body(socket(message), message.tcp.present != 0 ? TCPInfoSample(cookie: message.cookie, message.tcp) : nil)
             case Int(CSOCKDIAG_DONE):
                 return .done
             case Int(CSOCKDIAG_ERROR):

@@ -48,11 +48,32 @@ public final class SockDiagSession {
         csockdiag_close(fd)
     }
 
+    /// What each socket's message carries beyond the inet_diag_msg.
+    public struct Extensions: OptionSet, Sendable {
+        public let rawValue: UInt32
+        public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+        /// INET_DIAG_SKMEMINFO: the drop counter (`InetSocket.drops`).
+        public static let memoryInfo = Extensions(rawValue: UInt32(CSOCKDIAG_EXT_MEMINFO))
+        /// INET_DIAG_INFO: struct tcp_info (TCP only), which the kernel fills per socket.
+        public static let tcpInfo = Extensions(rawValue: UInt32(CSOCKDIAG_EXT_INFO))
+    }
+
     /// Dumps every `proto` socket of `family` whose state is in `states` (a bit mask of
-    /// 1 << TCP state), handing each to `body`. Returns how many sockets it visited.
+    /// 1 << TCP state), handing each to `body`. UDP always carries its drop counter. Returns
+    /// how many sockets it visited.
     @discardableResult
     public func dump(_ proto: TransportProtocol, _ family: Family, states: UInt32 = allStates,
                      _ body: (InetSocket) -> Void) throws(SockDiagError) -> Int {
+        try dump(proto, family, states: states, extensions: []) { socket, _ in body(socket) }
+    }
+
+    /// `dump` with the attributes in `extensions` asked for, and each socket's tcp_info (when
+    /// asked for) handed over beside it.
+    @discardableResult
+    public func dump(_ proto: TransportProtocol, _ family: Family, states: UInt32 = allStates,
+                     extensions: Extensions,
+                     _ body: (InetSocket, TCPInfoSample?) -> Void) throws(SockDiagError) -> Int {
         sequence &+= 1
         let familyCode = switch family {
         case .ipv4: csockdiag_af_inet()
@@ -60,7 +81,8 @@ public final class SockDiagSession {
         case .both: csockdiag_af_unspec()
         }
         let protocolCode = proto == .tcp ? csockdiag_ipproto_tcp() : csockdiag_ipproto_udp()
-        let sent = csockdiag_request(fd, familyCode, protocolCode, states, proto == .udp ? 1 : 0, sequence)
+        let wanted = proto == .udp ? extensions.union(.memoryInfo) : extensions
+        let sent = csockdiag_request(fd, familyCode, protocolCode, states, wanted.rawValue, sequence)
         guard sent == 0 else { throw .sendFailed(errno: -sent) }
 
         var visited = 0
@@ -72,9 +94,9 @@ public final class SockDiagSession {
             guard datagram.received >= 0 else { throw .receiveFailed(errno: Int32(-datagram.received)) }
             guard datagram.received > 0 else { throw .truncated }
             let outcome = SockDiagMessages.decode(datagram.bytes, length: datagram.received, sequence: sequence) {
-                socket in
+                socket, info in
                 visited += 1
-                body(socket)
+                body(socket, info)
             }
             switch outcome {
             case .more: continue

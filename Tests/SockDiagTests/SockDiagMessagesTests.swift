@@ -51,7 +51,7 @@ import TestSupport
     func decode(_ datagram: Datagram, sequence: UInt32 = 7) -> ([InetSocket], SockDiagMessages.Outcome) {
         var sockets: [InetSocket] = []
         let outcome = SockDiagMessages.decode(datagram.bytes, length: datagram.bytes.count, sequence: sequence) {
-            sockets.append($0)
+            socket, _ in sockets.append(socket)
         }
         return (sockets, outcome)
     }
@@ -131,7 +131,7 @@ import TestSupport
 
     func decodePrefix(_ datagram: Datagram, _ length: Int) -> ([InetSocket], SockDiagMessages.Outcome) {
         var sockets: [InetSocket] = []
-        let outcome = SockDiagMessages.decode(datagram.bytes, length: length, sequence: 7) { sockets.append($0) }
+        let outcome = SockDiagMessages.decode(datagram.bytes, length: length, sequence: 7) { socket, _ in sockets.append(socket) }
         return (sockets, outcome)
     }
 

@@ -7,6 +7,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/// The struct tcp_info fields of one TCP socket the exporter reads (uapi linux/tcp.h). A
+/// field the running kernel's struct is too short to hold reads 0, and its `has_` flag says so.
+typedef struct {
+    uint8_t present;            // the message carried INET_DIAG_INFO
+    uint8_t backoff;            // tcpi_backoff: RTO backoffs of the current timeout
+    uint8_t probes;             // tcpi_probes: unanswered zero-window probes
+    uint8_t has_peer_window;    // tcpi_snd_wnd is present (Linux 5.4+)
+    uint32_t rtt;               // tcpi_rtt: smoothed RTT, microseconds
+    uint32_t total_retrans;     // tcpi_total_retrans: segments retransmitted over the socket's life
+    uint32_t segs_out;          // tcpi_segs_out: segments sent, retransmissions included
+    uint32_t notsent_bytes;     // tcpi_notsent_bytes: written by the application, not yet sent
+    uint32_t peer_window;       // tcpi_snd_wnd: the peer's advertised receive window, bytes
+    uint64_t bytes_acked;       // tcpi_bytes_acked
+    uint64_t bytes_received;    // tcpi_bytes_received
+    uint64_t busy_time;         // tcpi_busy_time, microseconds
+    uint64_t rwnd_limited;      // tcpi_rwnd_limited, microseconds
+    uint64_t sndbuf_limited;    // tcpi_sndbuf_limited, microseconds
+} csockdiag_tcp_info;
+
 /// One decoded netlink message of an inet_diag dump.
 typedef struct {
     /// Offset of the next message in the buffer; equal to the received length after the last one.
@@ -30,6 +49,10 @@ typedef struct {
     uint32_t receive_queue;     // listeners: accept queue length
     uint32_t send_queue;        // listeners: accept backlog (the listen() argument, capped)
     uint32_t drops;             // SK_MEMINFO_DROPS, when has_drops
+    /// The kernel's socket cookie: unique on the host for the socket's life, never reused.
+    uint64_t cookie;
+    /// The INET_DIAG_INFO fields the exporter reads, when the request asked for them.
+    csockdiag_tcp_info tcp;
 } csockdiag_message;
 
 enum {
@@ -38,6 +61,13 @@ enum {
     CSOCKDIAG_ERROR = 3,
     CSOCKDIAG_OTHER = 4,
     CSOCKDIAG_TRUNCATED = 5,
+};
+
+enum {
+    /// INET_DIAG_SKMEMINFO: the socket's drop counter (`drops`).
+    CSOCKDIAG_EXT_MEMINFO = 1,
+    /// INET_DIAG_INFO: struct tcp_info (`tcp`), which the kernel fills per socket at some cost.
+    CSOCKDIAG_EXT_INFO = 2,
 };
 
 /// Opens a NETLINK_SOCK_DIAG socket (close-on-exec). Returns the fd, or -errno.
@@ -49,8 +79,9 @@ void csockdiag_close(int fd);
 /// Starts a dump of the `protocol` (IPPROTO_TCP, IPPROTO_UDP) sockets of `family` (AF_INET,
 /// AF_INET6) whose state bit is set in `states` (1 << TCP_xxx): an inet_diag_req_v2 request.
 /// Family AF_UNSPEC (TCP only) dumps IPv4 and IPv6 in one walk of the table instead.
-/// `with_meminfo` asks for INET_DIAG_SKMEMINFO (the drop counter). Returns 0 or -errno.
-int csockdiag_request(int fd, uint8_t family, uint8_t protocol, uint32_t states, int with_meminfo,
+/// `extensions` is a set of CSOCKDIAG_EXT_* bits: the attributes each socket's message carries.
+/// Returns 0 or -errno.
+int csockdiag_request(int fd, uint8_t family, uint8_t protocol, uint32_t states, uint32_t extensions,
                       uint32_t sequence);
 
 /// An exact lookup (no dump) of the `protocol` socket with these endpoints, as a dump reported

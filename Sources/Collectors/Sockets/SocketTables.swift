@@ -45,13 +45,17 @@ struct SocketTables {
     }
 
     /// Visits the TCP sockets of both families that listen (`listening`) or that do not, with
-    /// each socket's family and whether it came from netlink (which knows a listener's
-    /// backlog). Netlink dumps both families in one walk of the kernel's table.
-    mutating func visitTCP(listening: Bool, report: inout CollectorReport,
-                           _ body: (InetSocket, SocketFamily, Bool) -> Void) {
+    /// each socket's family, its tcp_info when `extensions` asked for it, and whether it came
+    /// from netlink (which knows a listener's backlog). Netlink dumps both families in one walk
+    /// of the kernel's table; /proc has no extensions to give.
+    mutating func visitTCP(listening: Bool, extensions: SockDiagSession.Extensions = [],
+                           report: inout CollectorReport,
+                           _ body: (InetSocket, SocketFamily, TCPInfoSample?, Bool) -> Void) {
         if session != nil {
             let states = listening ? SockDiagSession.listenState : SockDiagSession.allButListen
-            if dump(.tcp, nil, states: states, report: &report, { body($0, SocketFamily(of: $0), true) }) { return }
+            if dump(.tcp, nil, states: states, extensions: extensions, report: &report, {
+                body($0, SocketFamily(of: $0), $1, true)
+            }) { return }
         }
         for family in SocketFamily.allCases {
             if procTCP[family] == nil {
@@ -61,7 +65,7 @@ struct SocketTables {
             let path = namespace.net(family.procTable("tcp"))
             let listen = TCPState.listen.rawValue
             let summary = InetSocketTable.parse(bytes) { socket in
-                if (socket.state == listen) == listening { body(socket, family, false) }
+                if (socket.state == listen) == listening { body(socket, family, nil, false) }
             }
             // The same bytes are parsed in both passes: count their malformed rows once.
             if listening { report.record(summary, path: path) }
@@ -69,7 +73,7 @@ struct SocketTables {
     }
 
     mutating func visitUDP(_ family: SocketFamily, report: inout CollectorReport, _ body: (InetSocket) -> Void) {
-        if session != nil, dump(.udp, family, states: SockDiagSession.allStates, report: &report, body) {
+        if session != nil, dump(.udp, family, states: SockDiagSession.allStates, report: &report, { socket, _ in body(socket) }) {
             return
         }
         let path = namespace.net(family.procTable("udp"))
@@ -86,7 +90,8 @@ struct SocketTables {
     /// already): the collector fails this scrape.
     /// `family` nil: both, in one dump.
     private mutating func dump(_ proto: SockDiagSession.TransportProtocol, _ family: SocketFamily?, states: UInt32,
-                               report: inout CollectorReport, _ body: (InetSocket) -> Void) -> Bool {
+                               extensions: SockDiagSession.Extensions = [], report: inout CollectorReport,
+                               _ body: (InetSocket, TCPInfoSample?) -> Void) -> Bool {
         for attempt in 1...2 {
             guard let session else { break }
             var visited = 0
@@ -96,9 +101,9 @@ struct SocketTables {
                 case .ipv6?: .ipv6
                 case nil: .both
                 }
-                try session.dump(proto, families, states: states) { socket in
+                try session.dump(proto, families, states: states, extensions: extensions) { socket, info in
                     visited += 1
-                    body(socket)
+                    body(socket, info)
                 }
                 return true
             } catch {

@@ -2,7 +2,7 @@ import Exposition
 
 /// Every family the sockets collector writes, declared once; HELP and TYPE come from here.
 extension SocketsCollector {
-    public static let families = countFamilies + attributionFamilies
+    public static let families = countFamilies + attributionFamilies + healthFamilies
 
     /// netstat -an: sockets by state and their queues.
     public static let countFamilies: [MetricDeclaration] = [

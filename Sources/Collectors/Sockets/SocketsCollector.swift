@@ -24,6 +24,8 @@ public struct SocketsCollector: Collector {
     let options: AttributionOptions
     let owners: SocketOwners
     let netlinkFallbacks: NetlinkFallbacks
+    /// What the health metrics keep between scrapes; nil without --collector.sockets.health.
+    let health: HealthState?
 
     public init(paths: ProcPaths) {
         self.init(paths: paths, options: AttributionOptions())
@@ -33,6 +35,7 @@ public struct SocketsCollector: Collector {
         self.options = options
         self.owners = SocketOwners(procfs: paths.procfs)
         self.netlinkFallbacks = netlinkFallbacks
+        self.health = options.health ? HealthState() : nil
     }
 
     public func startPass() -> any CollectorPass { SocketsPass(self) }
@@ -47,16 +50,19 @@ public struct SocketsCollector: Collector {
         let ports = PortBucketing(ephemeralStart: AttributionOptions.ephemeralStart(procfs: namespace.procfs),
                                   wellKnown: options.wellKnownPorts)
         var tally = ConnectionTally(ports: ports, peerScope: options.peerScope, withUser: options.withUser,
-                                    topPeers: options.topPeers, watch: watch)
+                                    topPeers: options.topPeers, watch: watch,
+                                    health: health.map { HealthTally(history: $0.history) })
         var ipv4 = TCPStateTally(), ipv6 = TCPStateTally()
         // Listeners first: a connection's direction depends on them.
-        tables.visitTCP(listening: true, report: &report) { socket, family, fromNetlink in
+        tables.visitTCP(listening: true, extensions: health != nil ? .memoryInfo : [], report: &report) {
+            socket, family, _, fromNetlink in
             if family == .ipv4 { ipv4.add(socket) } else { ipv6.add(socket) }
             tally.addListener(socket, backlogKnown: fromNetlink)
         }
-        tables.visitTCP(listening: false, report: &report) { socket, family, _ in
+        tables.visitTCP(listening: false, extensions: health != nil ? .tcpInfo : [], report: &report) {
+            socket, family, info, _ in
             if family == .ipv4 { ipv4.add(socket) } else { ipv6.add(socket) }
-            tally.addConnection(socket)
+            tally.addConnection(socket, info: info)
         }
         ipv4.write(family: .ipv4, into: &metrics)
         ipv6.write(family: .ipv6, into: &metrics)

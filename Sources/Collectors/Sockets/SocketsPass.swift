@@ -23,6 +23,8 @@ final class SocketsPass: CollectorPass {
 
     init(_ collector: SocketsCollector) {
         self.collector = collector
+        // Released in `finish`, which every scrape reaches.
+        collector.health?.acquire()
     }
 
     func collect(_ target: NamespaceMetrics, report: inout CollectorReport) {
@@ -33,6 +35,7 @@ final class SocketsPass: CollectorPass {
     }
 
     func finish() {
+        defer { collector.health?.release() }
         guard let scan else { return }
         var inodes: [UInt32] = []
         var uids: [UInt32] = []
@@ -49,10 +52,30 @@ final class SocketsPass: CollectorPass {
                   let watched = read[index].tally.watched[inodes[position]] else { return nil }
             return session.stillOpen(watched.socket, watched.proto)
         }
+        let now = HealthState.monotonicSeconds()
         for (index, entry) in read.enumerated() {
-            AttributionWriter(tally: entry.tally, inodes: Array(inodes[ranges[index]]),
-                              attribution: attribution.slice(ranges[index]), options: collector.options)
-                .write(into: &entry.target.metrics)
+            let writer = AttributionWriter(tally: entry.tally, inodes: Array(inodes[ranges[index]]),
+                                           attribution: attribution.slice(ranges[index]), options: collector.options)
+            let labels = writer.write(into: &entry.target.metrics)
+            if let state = collector.health, let health = entry.tally.health {
+                HealthWriter(attribution: writer, health: health, labels: labels)
+                    .write(into: &entry.target.metrics, state: state, namespace: entry.target.namespace.inode, now: now)
+            }
         }
+        if let state = collector.health {
+            finishHealth(state, now: now)
+        }
+    }
+
+    /// Forgets the connections no namespace showed this scrape (closed) and the label sets of
+    /// namespaces gone, and says how many connections are remembered.
+    private func finishHealth(_ state: HealthState, now: Double) {
+        state.history.sweep()
+        state.forgetNamespaces(except: Set(read.map(\.target.namespace.inode)), now: now)
+        guard let own = read.first(where: { $0.target.namespace.isOwn }) else { return }
+        let spilled = UInt64(state.history.spilledCount)
+        own.target.metrics.add(SocketsCollector.healthTracked, [Label("storage", "packed")],
+                               .unsigned(UInt64(state.history.count) - spilled))
+        own.target.metrics.add(SocketsCollector.healthTracked, [Label("storage", "spilled")], .unsigned(spilled))
     }
 }

@@ -146,16 +146,21 @@ enum FuzzTargets {
             // Decode under the sequence number of the first message, so its datagrams count.
             let sequence = bytes.count >= 12
                 ? UInt32(bytes[8]) | UInt32(bytes[9]) << 8 | UInt32(bytes[10]) << 16 | UInt32(bytes[11]) << 24 : 0
-            var sockets = 0
-            let outcome = SockDiagMessages.decode(bytes, length: bytes.count, sequence: sequence) { socket in
+            var sockets = 0, healthSamples = 0
+            let outcome = SockDiagMessages.decode(bytes, length: bytes.count, sequence: sequence) { socket, info in
                 sockets += 1
+                // A tcp_info is decoded whole or not at all: a present peer window implies the
+                // struct reached that far, so its earlier fields were read from the buffer too.
+                if let info, info.peerWindow != nil { healthSamples += 1 }
                 requireRenders(socket.localAddress)
                 requireRenders(socket.remoteAddress)
             }
             // An inet_diag message is at least 88 bytes, so no more sockets than that allows.
             require(sockets <= bytes.count / 88, "\(sockets) sockets from \(bytes.count) bytes")
+            // A tcp_info long enough to hold the peer window is a 4-byte attribute header and 232 bytes.
+            require(healthSamples <= bytes.count / (88 + 4 + 232), "\(healthSamples) full tcp_infos from \(bytes.count) bytes")
             // A length past the buffer is clamped, never read beyond.
-            let clamped = SockDiagMessages.decode(bytes, length: bytes.count + 4096, sequence: sequence) { _ in }
+            let clamped = SockDiagMessages.decode(bytes, length: bytes.count + 4096, sequence: sequence) { _, _ in }
             require(clamped == outcome, "\(clamped) after \(outcome) with an overlong length")
         },
         // What --netns.all reads of a process: its cgroup path (container ID, pod UID), its

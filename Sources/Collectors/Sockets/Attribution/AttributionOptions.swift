@@ -14,6 +14,8 @@ struct AttributionOptions: Sendable {
                help: "Most distinct port label values per scrape; the ports with the fewest connections become port=\"other\"."),
         .value("collector.sockets.max-processes", default: "200",
                help: "Most distinct process label values per scrape; the processes with the fewest sockets become process=\"other\"."),
+        .bool("collector.sockets.health", default: true,
+              help: "Connection health from each TCP socket's tcp_info (ss -ti): listen drops, RTT, retransmissions, throughput, stalls and limited time per port, direction and process (netlink only)."),
         .value("collector.sockets.source", default: "auto",
                help: "Where socket tables come from: auto (netlink sock_diag on the live /proc, else /proc/net), netlink, or proc."),
     ] + TopPeerOptions.flags
@@ -25,6 +27,7 @@ struct AttributionOptions: Sendable {
     let maxProcesses: Int
     let source: SocketSource
     let topPeers: TopPeerOptions
+    let health: Bool
 
     init(_ flags: FlagValues) throws(FlagError) {
         peerScope = try PeerScope(groups: flags.strings("collector.sockets.peer-group"))
@@ -37,6 +40,7 @@ struct AttributionOptions: Sendable {
         }
         self.source = source
         topPeers = try TopPeerOptions(flags)
+        health = flags.bool("collector.sockets.health")
     }
 
     /// Defaults, for collectors made without flags (tests on fixtures).
@@ -48,6 +52,7 @@ struct AttributionOptions: Sendable {
         maxProcesses = 200
         self.source = source
         topPeers = TopPeerOptions()
+        health = true
     }
 
     /// The first port of the local ephemeral range (net.ipv4.ip_local_port_range), which

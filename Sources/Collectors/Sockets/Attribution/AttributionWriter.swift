@@ -49,7 +49,7 @@ struct AttributionWriter {
     }
 
     /// The `process` label of an owner before the --collector.sockets.max-processes cap.
-    private func ownerName(_ owner: SocketOwner) -> String {
+    func ownerName(_ owner: SocketOwner) -> String {
         switch owner {
         case .process(let pid): attribution.names[pid] ?? "unknown"
         case .none: "-"
@@ -58,7 +58,10 @@ struct AttributionWriter {
         }
     }
 
-    func write(into metrics: inout MetricSet) {
+    /// Writes the attribution families; returns the bounded `port` and `process` labels it
+    /// chose, which the health families share.
+    @discardableResult
+    func write(into metrics: inout MetricSet) -> BoundedLabels {
         // Sum connections by (label key, owner) first: a handful of entries, however many sockets.
         var byOwner = IntegerMap<UInt64, Sums>(minimumCapacity: 64)
         for (index, queues) in tally.connections.enumerated() {
@@ -80,16 +83,10 @@ struct AttributionWriter {
         processCounts["-"] = nil
         processCounts["unknown"] = nil
         processCounts["pending"] = nil
-        let keptProcesses = PortBucketing.kept(processCounts, limit: options.maxProcesses)
-        let keptPorts = PortBucketing.kept(portCounts, limit: options.maxPorts)
-        func process(_ owner: SocketOwner) -> String {
-            let name = ownerName(owner)
-            guard case .process = owner else { return name }
-            return keptProcesses.contains(name) ? name : "other"
-        }
-        func port(_ code: UInt32) -> String {
-            code == PortBucketing.ephemeral || keptPorts.contains(code) ? PortBucketing.label(code) : "other"
-        }
+        let bounded = BoundedLabels(keptProcesses: PortBucketing.kept(processCounts, limit: options.maxProcesses),
+                                    keptPorts: PortBucketing.kept(portCounts, limit: options.maxPorts),
+                                    ownerName: ownerName)
+        let process = bounded.process, port = bounded.port
         var users = UserNames()
 
         var connections: [[Label]: Sums] = [:]
@@ -120,13 +117,14 @@ struct AttributionWriter {
         }
         writeTopPeers(into: &metrics, process: process, port: port)
 
-        var listeners: [[Label]: (count: UInt64, queue: UInt64, backlog: UInt64?)] = [:]
+        var listeners: [[Label]: (count: UInt64, queue: UInt64, backlog: UInt64?, drops: UInt64?)] = [:]
         for (offset, listener) in tally.tcpListeners.enumerated() {
             let labels = listenerLabels(listener, process(owner(listenerBase + offset)), &users)
-            var entry = listeners[labels] ?? (0, 0, nil)
+            var entry = listeners[labels] ?? (0, 0, nil, nil)
             entry.count += 1
             entry.queue += listener.receiveQueue
             if let backlog = listener.backlog { entry.backlog = (entry.backlog ?? 0) + backlog }
+            if let drops = listener.drops { entry.drops = (entry.drops ?? 0) + drops }
             listeners[labels] = entry
         }
         for (labels, entry) in listeners {
@@ -135,6 +133,8 @@ struct AttributionWriter {
             if let backlog = entry.backlog {
                 metrics.add(SocketsCollector.listenQueueMax, labels, .unsigned(backlog))
             }
+            // SO_REUSEPORT listeners of the same labels sum, as the kernel's ListenDrops does.
+            if let drops = entry.drops { metrics.add(SocketsCollector.listenDrops, labels, .unsigned(drops)) }
         }
         var udp: [[Label]: Sums] = [:]
         for (offset, listener) in tally.udpListeners.enumerated() {
@@ -146,6 +146,7 @@ struct AttributionWriter {
             metrics.add(SocketsCollector.udpListenerReceiveQueue, labels, .unsigned(sums.receive))
         }
         metrics.add(SocketsCollector.attributionComplete, [], .unsigned(attribution.complete ? 1 : 0))
+        return bounded
     }
 
     private func listenerLabels(_ listener: ConnectionTally.Listener, _ process: String,
@@ -159,6 +160,25 @@ struct AttributionWriter {
     /// The attribution families, declared so HELP and TYPE show even when empty.
     private func declareFamilies(into metrics: inout MetricSet) {
         for family in SocketsCollector.attributionFamilies { metrics.declare(family) }
+    }
+}
+
+/// The `process` and `port` label values one namespace's attribution chose: the
+/// --collector.sockets.max-processes and max-ports with the most sockets keep their own value,
+/// the rest are "other".
+struct BoundedLabels {
+    let keptProcesses: Set<String>
+    let keptPorts: Set<UInt32>
+    let ownerName: (SocketOwner) -> String
+
+    func process(_ owner: SocketOwner) -> String {
+        let name = ownerName(owner)
+        guard case .process = owner else { return name }
+        return keptProcesses.contains(name) ? name : "other"
+    }
+
+    func port(_ code: UInt32) -> String {
+        code == PortBucketing.ephemeral || keptPorts.contains(code) ? PortBucketing.label(code) : "other"
     }
 }
 

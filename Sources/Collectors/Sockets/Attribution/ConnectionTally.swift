@@ -37,6 +37,8 @@ struct ConnectionTally {
         var receiveQueue: UInt64
         /// The accept backlog, which only netlink reports.
         var backlog: UInt64?
+        /// SYNs and connections the listener dropped (SK_MEMINFO_DROPS), when asked for.
+        var drops: UInt64?
         var uid: UInt32
         var inode: UInt32
     }
@@ -61,8 +63,12 @@ struct ConnectionTally {
     /// exact lookup needs to ask whether the socket is still open.
     let watch: InodeSet
     private(set) var watched: [UInt32: (socket: InetSocket, proto: SockDiagSession.TransportProtocol)] = [:]
+    /// The connections' tcp_info readings, with --collector.sockets.health.
+    private(set) var health: HealthTally?
 
-    init(ports: PortBucketing, peerScope: PeerScope, withUser: Bool, topPeers: TopPeerOptions, watch: InodeSet) {
+    init(ports: PortBucketing, peerScope: PeerScope, withUser: Bool, topPeers: TopPeerOptions, watch: InodeSet,
+         health: HealthTally? = nil) {
+        self.health = health
         self.ports = ports
         self.peerScope = peerScope
         self.withUser = withUser
@@ -83,12 +89,13 @@ struct ConnectionTally {
         keepIfWatched(socket, .tcp)
         tcpListeners.append(Listener(address: socket.localAddress, port: socket.localPort,
                                      receiveQueue: socket.receiveQueue,
-                                     backlog: backlogKnown ? socket.sendQueue : nil,
+                                     backlog: backlogKnown ? socket.sendQueue : nil, drops: socket.drops,
                                      uid: socket.uid, inode: UInt32(truncatingIfNeeded: socket.inode)))
     }
 
-    mutating func addConnection(_ socket: InetSocket) {
+    mutating func addConnection(_ socket: InetSocket, info: TCPInfoSample? = nil) {
         guard let state = TCPState(kernelValue: socket.state), state != .listen else { return }
+        health?.add(info, state: state, connection: connections.count)
         let inbound = listeningPorts.contains(socket.localPort)
         let port = inbound ? UInt32(socket.localPort) : ports.code(remotePort: socket.remotePort)
         let key = Key(port: port, inbound: inbound, state: state, scope: peerScope.classify(socket.remoteAddress),
@@ -109,7 +116,7 @@ struct ConnectionTally {
         guard socket.localPort != 0, socket.remotePort == 0 else { return }
         keepIfWatched(socket, .udp)
         udpListeners.append(Listener(address: socket.localAddress, port: socket.localPort,
-                                     receiveQueue: socket.receiveQueue, backlog: nil, uid: socket.uid,
+                                     receiveQueue: socket.receiveQueue, backlog: nil, drops: nil, uid: socket.uid,
                                      inode: UInt32(truncatingIfNeeded: socket.inode)))
     }
 

@@ -1,0 +1,1 @@
+../../../Sources/SockDiag/TCPInfoSample.swift
