@@ -23,6 +23,7 @@ import TestSupport
         ("netns", NamespaceMode.families),
         ("sockets", SocketsCollector.countFamilies),
         ("attribution", SocketsCollector.attributionFamilies),
+        ("health", SocketsCollector.healthFamilies),
         ("interfaces", InterfacesCollector.families),
         ("routes", RoutesCollector.families),
     ]
