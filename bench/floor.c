@@ -3,6 +3,8 @@
 // Built and run by bench/sockets.sh and bench/churn.sh; prints "total <n>", one line per
 // non-empty state, and "took_ms <t>": the dump's own wall time, without starting the program.
 // With --one-walk: both families in one dump (one walk of the table, as the exporter dumps).
+// With --tcp-info: every socket's message carries INET_DIAG_INFO (struct tcp_info), the
+// extension the exporter asks for with --collector.sockets.health.
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -17,7 +19,11 @@ static void count_state(const struct inet_diag_msg *diag) {
 }
 
 int main(int argc, char **argv) {
-    int one_walk = argc > 1 && strcmp(argv[1], "--one-walk") == 0;
+    int one_walk = 0;
+    for (int index = 1; index < argc; index++) {
+        if (strcmp(argv[index], "--one-walk") == 0) one_walk = 1;
+        if (strcmp(argv[index], "--tcp-info") == 0) floor_extensions = 1 << (INET_DIAG_INFO - 1);
+    }
     struct timespec start, end;
     clock_gettime(CLOCK_MONOTONIC, &start);
     int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);

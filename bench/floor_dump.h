@@ -13,6 +13,10 @@
 
 static char floor_buffer[32768] __attribute__((aligned(8)));
 
+// The idiag_ext of every request: 0, or the INET_DIAG_INFO bit (--tcp-info), which makes the
+// kernel fill each socket's struct tcp_info as the exporter's health metrics ask it to.
+static unsigned char floor_extensions;
+
 // family AF_UNSPEC (TCP only): both families in one walk of the kernel's table, through the
 // older TCPDIAG_GETSOCK request (what the exporter sends); SOCK_DIAG_BY_FAMILY walks it once
 // per family, as ss does.
@@ -33,10 +37,12 @@ static int floor_dump(int fd, int family, int protocol, void (*each)(const struc
     message.request.sdiag_family = family;
     message.request.sdiag_protocol = protocol;
     message.request.idiag_states = 0x1ffe;
+    message.request.idiag_ext = floor_extensions;
     both.header.nlmsg_len = sizeof both;
     both.header.nlmsg_type = TCPDIAG_GETSOCK;
     both.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
     both.request.idiag_states = 0x1ffe;
+    both.request.idiag_ext = floor_extensions;
     struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
     ssize_t sent = family == AF_UNSPEC
         ? sendto(fd, &both, sizeof both, 0, (struct sockaddr *)&kernel, sizeof kernel)
