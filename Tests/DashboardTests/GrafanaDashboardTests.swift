@@ -48,9 +48,9 @@ struct GrafanaDashboardTests {
         }
     }
 
-    @Test func hasTheSixRowsInOrder() {
+    @Test func hasTheSevenRowsInOrder() {
         let rows = dashboard.panels.filter { $0.type == "row" }.map(\.title)
-        #expect(rows == ["Connections", "Listeners", "Peers", "Interfaces", "Protocols", "Baseline"])
+        #expect(rows == ["Connections", "Listeners", "Peers", "Connection health", "Interfaces", "Protocols", "Baseline"])
     }
 
     @Test func panelIDsAreUniqueAndEveryPanelAndTargetUsesTheDatasourceVariable() {
@@ -90,7 +90,10 @@ struct GrafanaDashboardTests {
     /// name in two pods is two lines.
     @Test func perSocketPanelsGroupByNetns() {
         for title in ["CLOSE_WAIT by process (top 10)", "CLOSE_WAIT by port (top 10)", "Inbound vs outbound by port (top 10)",
-                      "Listeners", "Accept-queue fill by listener", "Public peers on internal hosts", "Top peers"] {
+                      "Listeners", "Accept-queue fill by listener", "Public peers on internal hosts", "Top peers",
+                      "RTT by port (p50, p99)", "Listen drops by listener", "Retransmitted segments by port and process (top 10)",
+                      "Retransmit ratio by port and process (top 10)", "Throughput by port and process (top 10)",
+                      "Stalled connections by reason (top 10)", "Time limited by reason (top 10)"] {
             let targets = dashboard.targets.filter { $0.panelTitle == title && !$0.expr.hasPrefix("netstat:threshold:") }
             #expect(!targets.isEmpty, "no panel \(title)")
             for target in targets {
