@@ -64,6 +64,7 @@ public struct SocketsCollector: Collector {
             if family == .ipv4 { ipv4.add(socket) } else { ipv6.add(socket) }
             tally.addConnection(socket, info: info)
         }
+        tally.finishConnections()
         ipv4.write(family: .ipv4, into: &metrics)
         ipv6.write(family: .ipv6, into: &metrics)
         for family in SocketFamily.allCases {

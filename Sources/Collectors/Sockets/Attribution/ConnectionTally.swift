@@ -111,6 +111,11 @@ struct ConnectionTally {
         topPeers.add(remote: socket.remoteAddress, state: state)
     }
 
+    /// After the last connection: the health readings finish their batched lookups.
+    mutating func finishConnections() {
+        health?.advancePending()
+    }
+
     /// A UDP socket is a listener when it is bound to a port and has no remote peer.
     mutating func addUDP(_ socket: InetSocket) {
         guard socket.localPort != 0, socket.remotePort == 0 else { return }

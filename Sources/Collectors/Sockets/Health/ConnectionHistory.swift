@@ -50,6 +50,17 @@ final class ConnectionHistory {
     @inline(__always)
     private func next(_ index: Int) -> Int { index + 1 == capacity ? 0 : index + 1 }
 
+    /// Reads the home slot of each cookie, so that the lookups that follow find them cached:
+    /// the reads do not depend on each other, so their cache misses overlap.
+    func touch<Cookies: Sequence>(_ cookies: Cookies) where Cookies.Element == UInt64 {
+        var seen: UInt64 = 0
+        for cookie in cookies { seen |= slots[home(cookie)].cookie }
+        touched = seen
+    }
+
+    /// Where `touch` leaves what it read, so the reads are not optimized away.
+    private var touched: UInt64 = 0
+
     /// Records `sample` as its connection's counters now; returns what the connection added
     /// since the last scrape that saw it, nil when none did (or the cookie cannot be kept).
     func advance(_ sample: TCPInfoSample) -> TCPCounters? {
