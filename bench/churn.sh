@@ -9,12 +9,14 @@
 #   PERF=1 bash bench/churn.sh --no-build        # also: perf profile of the warm churn scrapes
 #   EXPORTER=/tmp/old/netstat_exporter bash bench/churn.sh --no-build   # another build, for before/after
 #   EXPORTER_ENV=NAME=value bash bench/churn.sh --no-build              # the exporter's environment
+#   EXPORTER_FLAGS=--no-collector.sockets.health bash bench/churn.sh --no-build   # the exporter's flags
 #
 # Floor and scrape alternate REPS times (default 15) so both see the same load; the table gives
 # medians in ms. The floor is timed inside floor.c (the dump alone, no exec); the scrape is
 # curl's time_total (request, dump, owners, encode, transfer). With NETNS_ALL=1 the churners run
 # in a second namespace the exporter reads through --netns.all, and the floor is the sum of
-# floor.c in both. Needs root, python3, curl, gcc, awk; perf for PERF=1. Not part of `make test`.
+# floor.c in both. The one-walk floor asks for tcp_info (--tcp-info) as the exporter does with
+# --collector.sockets.health (its default); with --no-collector.sockets.health it does not. Needs root, python3, curl, gcc, awk; perf for PERF=1. Not part of `make test`.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -62,7 +64,10 @@ fds_ms() { ip netns exec "$NS" "$OUT/floor_fds" | awk '/^took_ms/ {print $2}'; }
 FDS_FRESH=$(fds_ms)
 FDS_CACHED=$(fds_ms)
 
-FLAGS=(--web.listen-address=127.0.0.1:10043)
+read -r -a EXTRA_FLAGS <<<"${EXPORTER_FLAGS:-}"
+FLAGS=(--web.listen-address=127.0.0.1:10043 "${EXTRA_FLAGS[@]}")
+ONE_WALK=(--one-walk --tcp-info)
+[[ " ${EXTRA_FLAGS[*]} " == *" --no-collector.sockets.health "* ]] && ONE_WALK=(--one-walk)
 [[ "$NETNS_ALL" == 1 ]] && FLAGS+=(--netns.all "--netns.include=$CNS")
 ip netns exec "$NS" env ${EXPORTER_ENV:-} "$EXPORTER" "${FLAGS[@]}" >"$OUT/exporter.log" 2>&1 &
 EXPORTER_PID=$!
@@ -88,7 +93,7 @@ measure() {
     local floors=() ones=() warms=() most=0 i
     for ((i = 0; i < REPS; i++)); do
         floors+=("$(floor_ms)")
-        ones+=("$(floor_ms --one-walk)")
+        ones+=("$(floor_ms "${ONE_WALK[@]}")")
         warms+=("$(scrape_ms)")
         local p; p=$(pending); ((p > most)) && most=$p
     done
@@ -107,6 +112,7 @@ printf 'load %s | %s sockets in %s farm processes, netns.all=%s, idle RSS %s KB\
 printf 'cold scrape %s ms; floor_fds (every link read) %s ms with the dentries cached, %s ms the first time\n' \
     "$COLD" "$FDS_CACHED" "$FDS_FRESH"
 printf '%-7s %9s %9s %7s %8s %12s %10s %7s\n' case floor warm ratio pending "rate/s" "floor-1walk" ratio
+echo "(floor-1walk: ${ONE_WALK[*]})"
 printf '%-7s %9s %9s %7s %8s %12s %10s %7s\n' quiet "$QF" "$QW" "$QR" "$QP" - "$QO" "$QOR"
 
 if [[ "$CHURN" == 1 ]]; then

@@ -6,9 +6,10 @@ import SockDiag
 /// 16 bytes per connection: its cookie, and one word holding its counters packed
 /// (`TCPCounters.packed`, enough for a quiet connection: most of a large host's) or marking the
 /// index of a 56-byte spill record for a busier one. Open addressing with linear probing over
-/// one buffer of (cookie, word) slots (a probe touches one cache line), load at most 4/5,
-/// sized by multiply-shift rather than to a power of two so a million connections take ~1.3 M
-/// slots, not 2 M. A raw buffer, not arrays: this runs once per connection per scrape, and an
+/// one buffer of (cookie, word) slots (a probe touches one cache line), sized by multiply-shift
+/// rather than to a power of two: it grows by half when more than 7/8 full, and each sweep
+/// fits it to 1/0.85 of what it holds, so a million connections keep ~1.18 M slots (19 MB),
+/// not 2 M. A raw buffer, not arrays: this runs once per connection per scrape, and an
 /// array in a class pays a uniqueness and an exclusivity check on every write.
 final class ConnectionHistory {
     private static let seen: UInt64 = 1 << 63
@@ -67,7 +68,7 @@ final class ConnectionHistory {
         let cookie = sample.cookie
         guard cookie != 0, cookie & ConnectionHistory.seen == 0 else { return nil }
         let now = TCPCounters(sample)
-        if (count + 1) * 5 > capacity * 4 { resize(to: capacity * 3 / 2) }
+        if (count + 1) * 8 > capacity * 7 { resize(to: capacity * 3 / 2) }
         var index = home(cookie)
         while true {
             let found = slots[index].cookie & ~ConnectionHistory.seen
@@ -128,7 +129,10 @@ final class ConnectionHistory {
                 // The slot now holds what followed it (or is empty): look at it again.
             }
         }
-        if capacity > 64, count * 5 < capacity { resize(to: count * 2) }
+        // Fitted when over a tenth larger than a table 85 % full: the growth of the first
+        // scrapes (by half at a time) is not kept, and a shrunk population gives memory back.
+        let fitted = max(64, count * 20 / 17)
+        if capacity > fitted + fitted / 10 { resize(to: fitted) }
     }
 
     private func remove(at removed: Int) {

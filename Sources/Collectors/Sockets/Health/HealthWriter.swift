@@ -11,18 +11,16 @@ struct HealthWriter {
     static let rttBounds: [UInt32] = [100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000,
                                       500_000, 1_000_000, 2_500_000, 5_000_000]
 
-    /// One label set's readings this scrape.
+    /// One label set's gauges this scrape.
     struct Sums {
         var rttBuckets = [UInt64](repeating: 0, count: HealthWriter.rttBounds.count + 1)
         var rttSumMicroseconds: UInt64 = 0
         var stalls = [UInt64](repeating: 0, count: HealthTally.Stalls.all.count)
-        var added = TCPCounters()
 
         mutating func merge(_ other: Sums) {
             for index in rttBuckets.indices { rttBuckets[index] += other.rttBuckets[index] }
             rttSumMicroseconds += other.rttSumMicroseconds
             for index in stalls.indices { stalls[index] += other.stalls[index] }
-            added += other.added
         }
     }
 
@@ -70,15 +68,21 @@ struct HealthWriter {
         }
 
         var present: [[Label]: Sums] = [:]
+        var counted: [[Label]: TCPCounters] = [:]
         for (index, key) in keys.enumerated() {
+            let owner = AttributionWriter.owner(of: key)
             let labelKey = tally.keys[AttributionWriter.slot(of: key)]
             let series = [Label("port", labels.port(labelKey.port)),
                           Label("direction", labelKey.inbound ? "inbound" : "outbound"),
-                          Label("process", labels.process(AttributionWriter.owner(of: key)))]
+                          Label("process", labels.process(owner))]
+            // A `pending` connection is one this scrape saw first: its counters are only a
+            // baseline, and its owner is named next scrape, so a pending label set would only
+            // ever carry zeros.
+            if owner != .pending { counted[series, default: TCPCounters()] += added[index] }
             present[series, default: Sums()].merge(Sums(
                 rttBuckets: Array(buckets[index * bucketCount..<(index + 1) * bucketCount]),
                 rttSumMicroseconds: rttSums[index],
-                stalls: Array(stalls[index * reasonCount..<(index + 1) * reasonCount]), added: added[index]))
+                stalls: Array(stalls[index * reasonCount..<(index + 1) * reasonCount])))
         }
         for family in SocketsCollector.healthFamilies where family.name != SocketsCollector.healthTracked.name {
             metrics.declare(family)
@@ -86,7 +90,7 @@ struct HealthWriter {
         for (series, sums) in present {
             writeGauges(series, sums, into: &metrics)
         }
-        for (series, totals) in state.add(present.mapValues(\.added), namespace: namespace, now: now) {
+        for (series, totals) in state.add(counted, namespace: namespace, now: now) {
             writeCounters(series, totals, into: &metrics)
         }
     }
