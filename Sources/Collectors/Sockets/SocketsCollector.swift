@@ -51,7 +51,7 @@ public struct SocketsCollector: Collector {
                                   wellKnown: options.wellKnownPorts)
         var tally = ConnectionTally(ports: ports, peerScope: options.peerScope, withUser: options.withUser,
                                     topPeers: options.topPeers, watch: watch,
-                                    health: health.map { HealthTally(history: $0.history) })
+                                    health: health.map { HealthTally(state: $0) })
         var ipv4 = TCPStateTally(), ipv6 = TCPStateTally()
         // Listeners first: a connection's direction depends on them.
         tables.visitTCP(listening: true, extensions: health != nil ? .memoryInfo : [], report: &report) {

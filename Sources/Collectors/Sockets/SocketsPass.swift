@@ -23,8 +23,6 @@ final class SocketsPass: CollectorPass {
 
     init(_ collector: SocketsCollector) {
         self.collector = collector
-        // Released in `finish`, which every scrape reaches.
-        collector.health?.acquire()
     }
 
     func collect(_ target: NamespaceMetrics, report: inout CollectorReport) {
@@ -35,7 +33,6 @@ final class SocketsPass: CollectorPass {
     }
 
     func finish() {
-        defer { collector.health?.release() }
         guard let scan else { return }
         var inodes: [UInt32] = []
         var uids: [UInt32] = []
@@ -70,12 +67,11 @@ final class SocketsPass: CollectorPass {
     /// Forgets the connections no namespace showed this scrape (closed) and the label sets of
     /// namespaces gone, and says how many connections are remembered.
     private func finishHealth(_ state: HealthState, now: Double) {
-        state.history.sweep()
-        state.forgetNamespaces(except: Set(read.map(\.target.namespace.inode)), now: now)
+        let kept = state.finishScrape(read: Set(read.map(\.target.namespace.inode)), now: now)
         guard let own = read.first(where: { $0.target.namespace.isOwn }) else { return }
-        let spilled = UInt64(state.history.spilledCount)
         own.target.metrics.add(SocketsCollector.healthTracked, [Label("storage", "packed")],
-                               .unsigned(UInt64(state.history.count) - spilled))
-        own.target.metrics.add(SocketsCollector.healthTracked, [Label("storage", "spilled")], .unsigned(spilled))
+                               .unsigned(UInt64(kept.tracked - kept.spilled)))
+        own.target.metrics.add(SocketsCollector.healthTracked, [Label("storage", "spilled")],
+                               .unsigned(UInt64(kept.spilled)))
     }
 }

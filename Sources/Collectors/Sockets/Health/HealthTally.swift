@@ -27,7 +27,7 @@ struct HealthTally {
     /// A connection with no RTT to count: not established, or read without tcp_info.
     static let noRTT = UInt32.max
 
-    let history: ConnectionHistory
+    let state: HealthState
     /// Per connection, in `ConnectionTally.connections` order.
     private(set) var rttMicroseconds: [UInt32] = []
     private(set) var stalls: [Stalls] = []
@@ -37,8 +37,8 @@ struct HealthTally {
     private var pending: [(connection: UInt32, sample: TCPInfoSample)] = []
     static let batch = 32
 
-    init(history: ConnectionHistory) {
-        self.history = history
+    init(state: HealthState) {
+        self.state = state
     }
 
     /// The readings of the connection `ConnectionTally` just added as number `connection`.
@@ -62,17 +62,13 @@ struct HealthTally {
         if pending.count == HealthTally.batch { advancePending() }
     }
 
-    /// Looks the pending samples up in the history. Each lookup is a cache miss in a table of
-    /// megabytes (the hash scatters cookies on purpose), which one at a time would cost ~10 %
-    /// of a 100k-socket scrape; touching all of a batch's slots first lets the misses overlap.
-    /// Called by `add` and, for the last few, once the dump is over.
+    /// Looks the pending samples up in the history, a batch at a time: each lookup is a cache
+    /// miss in a table of megabytes (the hash scatters cookies on purpose), which one at a time
+    /// would cost ~10 % of a 100k-socket scrape. Called by `add` and, for the last few, once
+    /// the dump is over.
     mutating func advancePending() {
-        history.touch(pending.lazy.map(\.sample.cookie))
-        for (connection, sample) in pending {
-            if let added = history.advance(sample), !added.isZero {
-                increments.append((connection, added))
-            }
-        }
+        guard !pending.isEmpty else { return }
+        state.advance(pending, into: &increments)
         pending.removeAll(keepingCapacity: true)
     }
 }
