@@ -11,26 +11,6 @@ import TestSupport
 /// The ports are below the ephemeral range (32768–60999), so a client end keeps the remote
 /// port as its `port` label instead of "ephemeral".
 @Suite(.serialized) struct ConnectionHealthTests {
-    /// The counter families of the health metrics.
-    static let counterFamilies = [
-        "netstat_tcp_listen_drops_total", "netstat_tcp_retransmitted_segments_total", "netstat_tcp_sent_segments_total",
-        "netstat_tcp_acked_bytes_total", "netstat_tcp_received_bytes_total", "netstat_tcp_limited_seconds_total",
-    ]
-
-    /// A health series of the helpers' connections, labels in the exporter's order.
-    static func series(_ metric: String, _ port: Int, _ direction: String, process: String = "python3",
-                       reason: String? = nil, le: String? = nil) -> String {
-        var labels: [String] = []
-        if let reason { labels.append("reason=\"\(reason)\"") }
-        labels += ["port=\"\(port)\"", "direction=\"\(direction)\"", "process=\"\(process)\""]
-        if let le { labels.append("le=\"\(le)\"") }
-        return "\(metric){\(labels.joined(separator: ","))}"
-    }
-
-    static func listenDrops(_ port: Int, process: String = "python3") -> String {
-        "netstat_tcp_listen_drops_total{address=\"127.0.0.1\",port=\"\(port)\",process=\"\(process)\"}"
-    }
-
     // MARK: - Listen drops
 
     /// Listener `a` (backlog 1) never accepts; listener `b` accepts all it gets. 40 connects to
@@ -82,17 +62,17 @@ import TestSupport
             let after = try lab.scrape()
             #expect(try lab.tcpExt("ListenDrops") == procAfter, "ListenDrops moved during the scrape")
 
-            let dropsA = try #require(after[Self.listenDrops(a)], "no listen drops series for :\(a)\n\(lab.logs)")
+            let dropsA = try #require(after[HealthLab.listenDrops(a)], "no listen drops series for :\(a)\n\(lab.logs)")
             #expect(dropsA > 0, "\(lab.logs)")
-            #expect(after[Self.listenDrops(b)] == 0)
-            #expect(after[Self.listenDrops(lab.exporterPort, process: "netstat_exporte")] == 0)
+            #expect(after[HealthLab.listenDrops(b)] == 0)
+            #expect(after[HealthLab.listenDrops(lab.exporterPort, process: "netstat_exporte")] == 0)
             let listenersBefore = before.matching("netstat_tcp_listen_drops_total", []).values.reduce(0, +)
             let listenersAfter = after.matching("netstat_tcp_listen_drops_total", []).values.reduce(0, +)
             let tcpExtDelta = try #require(after["netstat_tcpext_listen_drops_total"])
                 - (try #require(before["netstat_tcpext_listen_drops_total"]))
             #expect(listenersAfter - listenersBefore == tcpExtDelta)
             #expect(tcpExtDelta == Double(procAfter - procBefore))
-            print("ConnectionHealthTests: listen drops :\(a) \(dropsA), :\(b) \(after[Self.listenDrops(b)] ?? -1), "
+            print("ConnectionHealthTests: listen drops :\(a) \(dropsA), :\(b) \(after[HealthLab.listenDrops(b)] ?? -1), "
                   + "TcpExt ListenDrops +\(procAfter - procBefore) "
                   + "(\(lab.log("drops").trimmingCharacters(in: .whitespacesAndNewlines)) on :\(b))")
         }
@@ -169,7 +149,7 @@ import TestSupport
             let recoveryBefore = try Self.recoveryCounters.map { try lab.tcpExt($0) }
             for port in [lossy, clean] {
                 for direction in ["inbound", "outbound"] {
-                    #expect(before[Self.series("netstat_tcp_sent_segments_total", port, direction)] != nil,
+                    #expect(before[HealthLab.series("netstat_tcp_sent_segments_total", port, direction)] != nil,
                             "no baseline for :\(port) \(direction)\n\(before.text)")
                 }
             }
@@ -181,14 +161,14 @@ import TestSupport
             let after = try lab.scrape()
 
             func delta(_ metric: String, _ port: Int, _ direction: String, reason: String? = nil) throws -> Double {
-                let key = Self.series(metric, port, direction, reason: reason)
+                let key = HealthLab.series(metric, port, direction, reason: reason)
                 return try #require(after[key], "no \(key)") - (before[key] ?? 0)
             }
             let retransmitted = try delta("netstat_tcp_retransmitted_segments_total", lossy, "outbound")
             #expect(retransmitted > 0, "\(dropped)")
             // Exactly what each sender's tcp_info says (ss: retrans:<now>/<total>); nothing before the baseline.
             for port in [lossy, clean] {
-                #expect(before[Self.series("netstat_tcp_retransmitted_segments_total", port, "outbound")] == 0)
+                #expect(before[HealthLab.series("netstat_tcp_retransmitted_segments_total", port, "outbound")] == 0)
                 #expect(try delta("netstat_tcp_retransmitted_segments_total", port, "outbound")
                         == (try lab.kernelRetransmissions(toPort: port)), ":\(port)")
             }
@@ -277,8 +257,8 @@ import TestSupport
             try lab.startPython("shaped", Self.shapedScript, [String(bulk), String(idle)])
 
             let rtt = "netstat_tcp_rtt_seconds"
-            let senderCount = Self.series(rtt + "_gcount", bulk, "outbound")
-            let senderUpTo10ms = Self.series(rtt + "_bucket", bulk, "outbound", le: "0.01")
+            let senderCount = HealthLab.series(rtt + "_gcount", bulk, "outbound")
+            let senderUpTo10ms = HealthLab.series(rtt + "_bucket", bulk, "outbound", le: "0.01")
             var scrape = try lab.scrape()
             let delayed = try waitUntil(timeout: 15, interval: 0.3) {
                 scrape = try lab.scrape()
@@ -289,264 +269,23 @@ import TestSupport
                 let buckets = scrape.matching(rtt + "_bucket", ["port=\"\(bulk)\""])
                 Issue.record("the sender's RTT stayed at or under 10 ms:\n\(buckets)\n\(qdiscs)\n\(ss)")
             }
-            #expect(scrape[Self.series(rtt + "_bucket", bulk, "outbound", le: "+Inf")] == 1)
-            let senderSum = try #require(scrape[Self.series(rtt + "_gsum", bulk, "outbound")])
+            #expect(scrape[HealthLab.series(rtt + "_bucket", bulk, "outbound", le: "+Inf")] == 1)
+            let senderSum = try #require(scrape[HealthLab.series(rtt + "_gsum", bulk, "outbound")])
             #expect(senderSum > 0.01)
             // The receiver only sends ACKs, unshaped: its RTT is the handshake's.
-            #expect(scrape[Self.series(rtt + "_gcount", bulk, "inbound")] == 1)
-            #expect(scrape[Self.series(rtt + "_bucket", bulk, "inbound", le: "0.001")] == 1)
+            #expect(scrape[HealthLab.series(rtt + "_gcount", bulk, "inbound")] == 1)
+            #expect(scrape[HealthLab.series(rtt + "_bucket", bulk, "inbound", le: "0.001")] == 1)
             for direction in ["outbound", "inbound"] {
-                let count = scrape[Self.series(rtt + "_gcount", idle, direction)]
+                let count = scrape[HealthLab.series(rtt + "_gcount", idle, direction)]
                 #expect(count == 1, "idle \(direction)")
-                #expect(scrape[Self.series(rtt + "_bucket", idle, direction, le: "0.001")] == count, "idle \(direction)")
-                #expect(try #require(scrape[Self.series(rtt + "_gsum", idle, direction)]) < 0.001)
+                #expect(scrape[HealthLab.series(rtt + "_bucket", idle, direction, le: "0.001")] == count, "idle \(direction)")
+                #expect(try #require(scrape[HealthLab.series(rtt + "_gsum", idle, direction)]) < 0.001)
             }
             print("ConnectionHealthTests: shaped sender RTT \(senderSum) s, idle connection "
-                  + "\(scrape[Self.series(rtt + "_gsum", idle, "outbound")] ?? -1) s (client) / "
-                  + "\(scrape[Self.series(rtt + "_gsum", idle, "inbound")] ?? -1) s (server), "
-                  + "bulk receiver \(scrape[Self.series(rtt + "_gsum", bulk, "inbound")] ?? -1) s")
+                  + "\(scrape[HealthLab.series(rtt + "_gsum", idle, "outbound")] ?? -1) s (client) / "
+                  + "\(scrape[HealthLab.series(rtt + "_gsum", idle, "inbound")] ?? -1) s (server), "
+                  + "bulk receiver \(scrape[HealthLab.series(rtt + "_gsum", bulk, "inbound")] ?? -1) s")
         }
     }
 
-    // MARK: - Zero window
-
-    /// A receiver on argv[1] with a 4 kB receive buffer (set on the listener, so the accepted
-    /// socket has it from the handshake on) that never reads, and a sender that writes without
-    /// blocking until its send buffer is full; beside them, a healthy connection on argv[2]
-    /// that exchanged 1000 bytes each way, all read.
-    static let zeroWindowScript = """
-        import socket, sys, time
-        stalled, healthy = int(sys.argv[1]), int(sys.argv[2])
-        def listener(port, rcvbuf=None):
-            l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            if rcvbuf: l.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
-            l.bind(("127.0.0.1", port)); l.listen(8); return l
-        ls, lh = listener(stalled, 4096), listener(healthy)
-        hc = socket.create_connection(("127.0.0.1", healthy)); hs, _ = lh.accept()
-        hc.sendall(b"q" * 1000); hs.sendall(b"a" * 1000)
-        got = 0
-        while got < 1000: got += len(hs.recv(1000 - got))
-        got = 0
-        while got < 1000: got += len(hc.recv(1000 - got))
-        c = socket.create_connection(("127.0.0.1", stalled)); s, _ = ls.accept()
-        c.setblocking(False)
-        written = 0
-        while True:
-            try: written += c.send(b"x" * 65536)
-            except BlockingIOError: break
-        print("ready", written, flush=True)
-        time.sleep(300)
-        """
-
-    @Test func aReceiverThatNeverReadsStallsItsSenderOnAZeroWindow() throws {
-        let (stalled, healthy) = (25_401, 25_402)
-        try HealthLab.with { lab in
-            try lab.startExporter()
-            try lab.startPython("zerowindow", Self.zeroWindowScript, [String(stalled), String(healthy)])
-            let stalls = "netstat_tcp_stalled_connections"
-            let zeroWindow = Self.series(stalls, stalled, "outbound", reason: "zero_window")
-            let backoff = Self.series(stalls, stalled, "outbound", reason: "rto_backoff")
-            var scrape = try lab.scrape()
-            // The window closes as the receive buffer fills; the zero-window probes then back off.
-            let closed = try waitUntil(timeout: 10, interval: 0.2) {
-                scrape = try lab.scrape()
-                return scrape[zeroWindow] == 1 && scrape[backoff] == 1
-            }
-            if !closed {
-                let ss = try lab.run(["ss", "-tni"])
-                Issue.record("no zero window with backoff:\n\(scrape.matching(stalls, ["port=\"\(stalled)\""]))\n\(ss)")
-            }
-            #expect(scrape[zeroWindow] == 1)
-            #expect(scrape[backoff] == 1)
-            #expect(scrape[Self.series(stalls, stalled, "outbound", reason: "unsent")] == 1)
-            // The receiver's peer (the sender) has room: nothing stalls it.
-            for reason in ["zero_window", "rto_backoff", "unsent"] {
-                #expect(scrape[Self.series(stalls, stalled, "inbound", reason: reason)] == 0, "\(reason)")
-                for direction in ["inbound", "outbound"] {
-                    #expect(scrape[Self.series(stalls, healthy, direction, reason: reason)] == 0,
-                            "healthy \(direction) \(reason)")
-                }
-            }
-            // Nothing else in the namespace stalls.
-            let stalledAnywhere = scrape.matching(stalls, []).values.reduce(0, +)
-            #expect(stalledAnywhere == 3, "\(scrape.matching(stalls, []).filter { $0.value > 0 })")
-            let counted = scrape.matching(stalls, ["port=\"\(stalled)\""]).filter { $0.value > 0 }
-            print("ConnectionHealthTests: zero window \(counted), "
-                  + "\(lab.log("zerowindow").trimmingCharacters(in: .whitespacesAndNewlines)) bytes written")
-        }
-    }
-
-    // MARK: - Counters never go back
-
-    /// A listener on argv[1] that drains whatever it is sent; 60 idle connections to it that
-    /// stay, and a new client every 50 ms that sends 4 × 4 kB over 0.3 s and closes; plus a
-    /// long-lived flow to argv[2] of 64 kB every 10 ms.
-    static let churnScript = """
-        import socket, sys, threading, time
-        port, flow = int(sys.argv[1]), int(sys.argv[2])
-        def listener(port):
-            l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            l.bind(("127.0.0.1", port)); l.listen(128); return l
-        lc, lf = listener(port), listener(flow)
-        def drain(s):
-            while s.recv(1 << 16): pass
-            s.close()
-        def serve():
-            while True:
-                s, _ = lc.accept(); threading.Thread(target=drain, args=(s,), daemon=True).start()
-        threading.Thread(target=serve, daemon=True).start()
-        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(60)]
-        fc = socket.create_connection(("127.0.0.1", flow)); fs, _ = lf.accept()
-        threading.Thread(target=drain, args=(fs,), daemon=True).start()
-        def flowing():
-            chunk = b"f" * 65536
-            while True: fc.sendall(chunk); time.sleep(0.01)
-        def client():
-            c = socket.create_connection(("127.0.0.1", port))
-            for _ in range(4): c.sendall(b"c" * 4096); time.sleep(0.1)
-            c.close()
-        def churn():
-            while True:
-                threading.Thread(target=client, daemon=True).start(); time.sleep(0.05)
-        threading.Thread(target=flowing, daemon=True).start()
-        threading.Thread(target=churn, daemon=True).start()
-        print("ready", flush=True)
-        time.sleep(300)
-        """
-
-    /// Over 20 scrapes 0.2 s apart, while short connections open and close beside standing
-    /// ones, no series of a health counter family ever goes back, and the traffic moves them.
-    @Test func healthCountersNeverDecreaseWhileConnectionsComeAndGo() throws {
-        let (port, flow) = (25_501, 25_502)
-        try HealthLab.with { lab in
-            try lab.startExporter()
-            try lab.startPython("churn", Self.churnScript, [String(port), String(flow)])
-            var previous = try lab.scrape()
-            let first = previous
-            var increases = 0, comparisons = 0
-            var trackedMost = 0.0
-            for _ in 0..<20 {
-                usleep(200_000)
-                let scrape = try lab.scrape()
-                for family in Self.counterFamilies {
-                    for (key, value) in scrape.matching(family, []) {
-                        guard let old = previous[key] else { continue }
-                        comparisons += 1
-                        #expect(value >= old, "\(key) went from \(old) to \(value)")
-                        if value > old { increases += 1 }
-                    }
-                }
-                trackedMost = max(trackedMost, (scrape["netstat_tcp_health_tracked_connections{storage=\"packed\"}"] ?? 0)
-                                  + (scrape["netstat_tcp_health_tracked_connections{storage=\"spilled\"}"] ?? 0))
-                previous = scrape
-            }
-            #expect(comparisons > 0)
-            #expect(increases > 0)
-            let last = previous
-            func grew(_ metric: String, _ port: Int, _ direction: String) -> Double {
-                let key = Self.series(metric, port, direction)
-                return (last[key] ?? 0) - (first[key] ?? 0)
-            }
-            // The short clients' bytes count too (those that two scrapes saw), and the flow's.
-            #expect(grew("netstat_tcp_received_bytes_total", port, "inbound") > 0)
-            #expect(grew("netstat_tcp_acked_bytes_total", port, "outbound") > 0)
-            #expect(grew("netstat_tcp_received_bytes_total", flow, "inbound") > 0)
-            #expect(grew("netstat_tcp_acked_bytes_total", flow, "outbound") > 0)
-            // 60 idle connections at both ends, the flow and the scrape's: more than the history's
-            // first table (64 slots) holds.
-            #expect(trackedMost >= 124)
-            let churnBytes = grew("netstat_tcp_received_bytes_total", port, "inbound")
-            let flowBytes = grew("netstat_tcp_received_bytes_total", flow, "inbound")
-            let packed = last["netstat_tcp_health_tracked_connections{storage=\"packed\"}"] ?? -1
-            let spilled = last["netstat_tcp_health_tracked_connections{storage=\"spilled\"}"] ?? -1
-            print("ConnectionHealthTests: \(comparisons) counter comparisons, \(increases) increases; churn port received "
-                  + "\(churnBytes) bytes, flow \(flowBytes); tracked up to \(trackedMost) (last: packed \(packed), spilled \(spilled))")
-        }
-    }
-}
-
-/// One test's namespace, the exporter in it (all collectors on, as users run it), and the
-/// python helpers that make its traffic; `with` deletes the namespace, killing all of them.
-private final class HealthLab {
-    let netns: TestNamespace
-    let exporterPort = 29_999
-
-    private init(netns: TestNamespace) {
-        self.netns = netns
-    }
-
-    static func with<T>(_ body: (HealthLab) throws -> T) throws -> T {
-        let lab = HealthLab(netns: try TestNamespace(prefix: "nsh"))
-        defer { lab.netns.delete() }
-        return try body(lab)
-    }
-
-    var logs: String { netns.logTails() }
-
-    func log(_ label: String) -> String { netns.log(label) }
-
-    /// A path in the namespace's directory.
-    func path(_ name: String) -> String { netns.directory.appendingPathComponent(name).path }
-
-    func touch(_ name: String) throws {
-        try Data().write(to: netns.directory.appendingPathComponent(name))
-    }
-
-    /// Runs a command in the namespace; its stdout, a `Shell.Failure` when it exits non-zero.
-    @discardableResult
-    func run(_ command: [String]) throws -> String {
-        try Shell.require(netns.run(command, timeout: 30), command.joined(separator: " ")).stdout
-    }
-
-    func startExporter() throws {
-        let process = try netns.start("exporter", [RunningExporter.binary, "--web.listen-address=127.0.0.1:\(exporterPort)"])
-        let serving = try waitUntil(timeout: 20, interval: 0.05) {
-            guard process.isRunning else { return true }
-            return try netns.run(["curl", "-sf", "-o", "/dev/null", "http://127.0.0.1:\(exporterPort)/"]).status == 0
-        }
-        guard serving, process.isRunning else {
-            throw Shell.Failure(description: "the exporter did not start: \(netns.log("exporter"))")
-        }
-    }
-
-    func scrape() throws -> ScrapedMetrics {
-        ScrapedMetrics(try run(["curl", "-sf", "--max-time", "10", "http://127.0.0.1:\(exporterPort)/metrics"]))
-    }
-
-    /// Starts `python3 -c code arguments…` in the namespace as `label` and waits until it
-    /// prints "ready".
-    @discardableResult
-    func startPython(_ label: String, _ code: String, _ arguments: [String] = []) throws -> ChildProcess {
-        let process = try netns.start(label, ["python3", "-c", code] + arguments)
-        try waitForLog(label, "ready", timeout: 20)
-        return process
-    }
-
-    /// Waits until the program started as `label` printed `text`; throws with every log when
-    /// it does not within `timeout` seconds.
-    func waitForLog(_ label: String, _ text: String, timeout: Double) throws {
-        guard waitUntil(timeout: timeout, interval: 0.05, { netns.log(label).contains(text) }) else {
-            throw Shell.Failure(description: "\(label) did not print \"\(text)\" within \(timeout) s:\n\(logs)")
-        }
-    }
-
-    /// tcpi_total_retrans of the connection to 127.0.0.1:`port` as ss shows it (`retrans:0/N`;
-    /// nothing when N is 0).
-    func kernelRetransmissions(toPort port: Int) throws -> Double {
-        let ss = try run(["ss", "-tniH", "dst", "127.0.0.1:\(port)"])
-        guard !ss.isEmpty else { throw Shell.Failure(description: "no connection to :\(port)") }
-        guard let range = ss.range(of: "retrans:[0-9]+/[0-9]+", options: .regularExpression) else { return 0 }
-        return Double(ss[range].split(separator: "/")[1]) ?? -1
-    }
-
-    /// A TcpExt counter of the namespace's /proc/net/netstat.
-    func tcpExt(_ name: String) throws -> Int {
-        let lines = try run(["cat", "/proc/net/netstat"]).split(separator: "\n").filter { $0.hasPrefix("TcpExt:") }
-        guard lines.count == 2 else { throw Shell.Failure(description: "no TcpExt lines in /proc/net/netstat") }
-        let names = lines[0].split(separator: " "), values = lines[1].split(separator: " ")
-        guard let index = names.firstIndex(where: { $0 == name }), index < values.count, let value = Int(values[index]) else {
-            throw Shell.Failure(description: "no TcpExt \(name)")
-        }
-        return value
-    }
 }
