@@ -5,7 +5,7 @@ import SockDiagMessages
 /// /proc/<pid>/stat and the netlink sock_diag datagrams. Each body parses the input and checks
 /// the promises the collectors rely on (counts add up, names are valid metric-name parts, every
 /// address renders), so a wrong answer is found as well as a crash. Where a parser has a natural
-/// oracle, the values are checked too: net/dev, route, snmp, snmp6 and sockstat output is written back in
+/// oracle, the values are checked too: net/dev, route, snmp, snmp6, sockstat and nf_conntrack output is written back in
 /// the file's format and must parse to the same values; each row of the inet and unix socket
 /// tables is compared with a reference parse of its columns.
 enum FuzzTargets {
@@ -122,6 +122,21 @@ enum FuzzTargets {
             let rendered = statistics.map { $0.section + ": " + $0.field + " " + render($0.value) + "\n" }.joined()
             let (again, reparsed) = SockstatTable.parse(Array(rendered.utf8))
             require(again == statistics && reparsed.skipped == 0, "rendered \(statistics) parse as \(again)")
+        },
+        FuzzTarget(name: "conntrack-stat-table") { bytes in
+            let (statistics, summary) = ConntrackStatTable.parse(bytes)
+            requireConsistent(summary, lines: lineCount(bytes), delivered: statistics?.cpus ?? 0)
+            guard let statistics, statistics.cpus > 0 else { return }
+            // Oracle: the sums written back as one CPU's row, under the kernel's column names, parse
+            // to the same values.
+            let counters = ConntrackCounter.allCases.filter { statistics.counters[$0] != nil }
+            let header = (["entries"] + counters.map { $0.procColumns[0] }).joined(separator: " ")
+            let row = ([statistics.entries ?? 0] + counters.map { statistics.counters[$0]! })
+                .map { String($0, radix: 16) }.joined(separator: " ")
+            let (again, reparsed) = ConntrackStatTable.parse(Array((header + "\n" + row + "\n").utf8))
+            require(again?.counters == statistics.counters && reparsed.skipped == 0,
+                    "rendered \(statistics) parse as \(String(describing: again))")
+            require(statistics.entries == nil || again?.entries == statistics.entries, "entries \(statistics)")
         },
         FuzzTarget(name: "unix-socket-table") { bytes in
             var delivered = 0
