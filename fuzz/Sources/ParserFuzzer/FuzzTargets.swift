@@ -1,8 +1,9 @@
 import ProcNet
 import SockDiagMessages
+import ConntrackMessages
 
 /// Every parser the exporter feeds with bytes it does not control: the /proc/net tables,
-/// /proc/<pid>/stat and the netlink sock_diag datagrams. Each body parses the input and checks
+/// /proc/<pid>/stat and the netlink sock_diag and ctnetlink datagrams. Each body parses the input and checks
 /// the promises the collectors rely on (counts add up, names are valid metric-name parts, every
 /// address renders), so a wrong answer is found as well as a crash. Where a parser has a natural
 /// oracle, the values are checked too: net/dev, route, snmp, snmp6, sockstat and nf_conntrack output is written back in
@@ -176,6 +177,24 @@ enum FuzzTargets {
             require(healthSamples <= bytes.count / (88 + 4 + 232), "\(healthSamples) full tcp_infos from \(bytes.count) bytes")
             // A length past the buffer is clamped, never read beyond.
             let clamped = SockDiagMessages.decode(bytes, length: bytes.count + 4096, sequence: sequence) { _, _ in }
+            require(clamped == outcome, "\(clamped) after \(outcome) with an overlong length")
+        },
+        FuzzTarget(name: "conntrack-messages") { bytes in
+            let sequence = bytes.count >= 12
+                ? UInt32(bytes[8]) | UInt32(bytes[9]) << 8 | UInt32(bytes[10]) << 16 | UInt32(bytes[11]) << 24 : 0
+            var messages = 0
+            var statistics = ConntrackStatistics()
+            let outcome = ConntrackMessages.decode(bytes, length: bytes.count, sequence: sequence) { message in
+                messages += 1
+                // Each attribute is at least 8 bytes of the message it came in.
+                require(message.attributes.count * 8 <= bytes.count, "\(message.attributes.count) attributes")
+                statistics.addCPU(ConntrackMessages.counters(message))
+            }
+            // A message is a 16-byte header and a 4-byte nfgenmsg at least.
+            require(messages <= bytes.count / 20, "\(messages) messages from \(bytes.count) bytes")
+            require(statistics.cpus == messages, "\(statistics.cpus) CPUs from \(messages) messages")
+            // A length past the buffer is clamped, never read beyond.
+            let clamped = ConntrackMessages.decode(bytes, length: bytes.count + 4096, sequence: sequence) { _ in }
             require(clamped == outcome, "\(clamped) after \(outcome) with an overlong length")
         },
         // What --netns.all reads of a process: its cgroup path (container ID, pod UID), its
