@@ -64,21 +64,30 @@ import TestSupport
 
     @Test func everyNamespaceHasItsOwnEntriesThroughNetlinkAndThroughProc() throws {
         try Self.withFarms { include, first, second in
+            // Invalid segments in the second namespace only: each namespace's counters are its own.
+            try second.run(["python3", "-c", Self.invalidSegments])
             #expect(try Self.kernelCount(first) == Double(Self.connections.first))
             #expect(try Self.kernelCount(second) == Double(Self.connections.second))
             for reader in ["setns", "proc"] {
                 let exporter = try RunningExporter(["--web.listen-address=127.0.0.1:0", "--netns.all",
                                                     "--netns.include=\(include)", "--netns.reader=\(reader)"])
+                let sumsBefore = try [first, second].map(Self.procSums)
                 let scrape = try Self.scrape(exporter)
+                let sumsAfter = try [first, second].map(Self.procSums)
                 exporter.stop()
-                for (farm, count) in [(first, Self.connections.first), (second, Self.connections.second)] {
+                for (index, (farm, count)) in [(first, Self.connections.first), (second, Self.connections.second)].enumerated() {
                     let netns = "netns=\"\(farm.namespace)\""
                     #expect(scrape["netstat_conntrack_entries{\(netns)}"] == Double(count), "\(reader) \(farm.namespace)")
                     #expect(scrape.matching("netstat_conntrack_entries_limit", [netns]).isEmpty)
-                    for (metric, _) in Self.counterColumns {
-                        #expect(scrape["netstat_conntrack_\(metric)_total{\(netns)}"] != nil, "\(reader) \(metric)")
+                    // Each namespace's own counters: between its file's sums before and after.
+                    for (metric, column) in Self.counterColumns {
+                        let value = try #require(scrape["netstat_conntrack_\(metric)_total{\(netns)}"], "\(reader) \(metric)")
+                        let low = try #require(sumsBefore[index][column]), high = try #require(sumsAfter[index][column])
+                        #expect(low <= value && value <= high, "\(reader) \(metric): \(low) ≤ \(value) ≤ \(high)")
                     }
                 }
+                #expect(scrape["netstat_conntrack_invalid_total{netns=\"\(first.namespace)\"}"] == 0)
+                #expect((scrape["netstat_conntrack_invalid_total{netns=\"\(second.namespace)\"}"] ?? 0) >= 4)
                 // The limit: once, the host's.
                 let limit = try String(contentsOfFile: "/proc/sys/net/netfilter/nf_conntrack_max", encoding: .utf8)
                 #expect(scrape.series.keys.filter { $0.hasPrefix("netstat_conntrack_entries_limit") }.count == 1)
