@@ -25,6 +25,8 @@ let package = Package(
         .systemLibrary(name: "CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
         // Netlink sock_diag structs and syscalls, in one small C file.
         .target(name: "CSockDiag"),
+        // Netlink NETLINK_NETFILTER requests for ctnetlink's statistics, in one small C file.
+        .target(name: "CConntrack"),
         // setns(2) into a network namespace: one call Glibc hides behind _GNU_SOURCE.
         .target(name: "CNetNamespace"),
         // mallopt(3): glibc's allocator tuning, which the Glibc module does not import.
@@ -38,6 +40,8 @@ let package = Package(
         .target(name: "SocketOwners", dependencies: ["ProcNet", "Threads"], swiftSettings: strict),
         // Netlink sock_diag dumps in safe Swift.
         .target(name: "SockDiag", dependencies: ["CSockDiag", "ProcNet", "Threads"], swiftSettings: strict),
+        // ctnetlink's connection-tracking statistics in safe Swift.
+        .target(name: "Conntrack", dependencies: ["CConntrack", "ProcNet"], swiftSettings: strict),
         // Metric families, their declarations and the two text encoders.
         .target(name: "Exposition", swiftSettings: strict),
         // Command-line flags: definitions, parser, values, name filters.
@@ -49,7 +53,7 @@ let package = Package(
                 swiftSettings: strict),
         // The Collector protocol, the scrape that runs collectors over namespaces, and the collectors.
         .target(name: "Collectors",
-                dependencies: ["ProcNet", "SocketOwners", "SockDiag", "Namespaces", "Exposition", "Flags", "Logging", "Threads"],
+                dependencies: ["ProcNet", "SocketOwners", "SockDiag", "Conntrack", "Namespaces", "Exposition", "Flags", "Logging", "Threads"],
                 swiftSettings: strict),
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "CZlib", "Logging", "Threads"], swiftSettings: strict),
         .target(name: "WebConfig", dependencies: ["CYAML", "CCrypt", "HTTPServer", "ProcNet"], swiftSettings: strict),
@@ -66,6 +70,7 @@ let package = Package(
         .testTarget(name: "SocketOwnersTests", dependencies: ["SocketOwners", "ProcNet", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "SockDiagTests", dependencies: ["SockDiag", "ProcNet", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ConntrackTests", dependencies: ["Conntrack", "ProcNet", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], swiftSettings: strict),
         .testTarget(name: "FlagsTests", dependencies: ["Flags"], swiftSettings: strict),
         .testTarget(name: "LoggingTests", dependencies: ["Logging", "TestSupport"], swiftSettings: strict),

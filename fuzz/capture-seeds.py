@@ -4,7 +4,10 @@
 - sock-diag-messages/: the datagrams of real inet_diag dumps (TCP and UDP, IPv4 and IPv6, with
   SK_MEMINFO for UDP as the exporter asks) of a few loopback sockets, and the NLMSG_ERROR the
   kernel answers to a request for an unknown family;
-- process-stat/: /proc/<pid>/stat of a process whose name holds blanks and parentheses.
+- process-stat/: /proc/<pid>/stat of a process whose name holds blanks and parentheses;
+- conntrack-messages/: ctnetlink's answers to the statistics requests the exporter sends
+  (IPCTNL_MSG_CT_GET_STATS_CPU as a dump, IPCTNL_MSG_CT_GET_STATS), in a namespace where an
+  iptables conntrack rule makes it track. `conntrack_seeds()` alone refreshes only these.
 
 Run as root from the repository root: `ip netns add fuzzseeds && ip netns exec fuzzseeds
 python3 fuzz/capture-seeds.py; ip netns delete fuzzseeds`. The files are committed; rerun only
@@ -20,6 +23,26 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 NETLINK_SOCK_DIAG, SOCK_DIAG_BY_FAMILY = 4, 20
 NLM_F_REQUEST, NLM_F_DUMP = 0x1, 0x300
 INET_DIAG_SKMEMINFO = 4
+
+
+def conntrack_seeds():
+    """ctnetlink's statistics answers (the per-CPU dump up to NLMSG_DONE, and the global one)."""
+    subprocess.run(["iptables", "-A", "INPUT", "-m", "conntrack", "--ctstate", "INVALID", "-j", "DROP"], check=True)
+    seeds = os.path.join(HERE, "seeds", "conntrack-messages")
+    os.makedirs(seeds, exist_ok=True)
+    NETLINK_NETFILTER = 12
+    for name, message, flags in (("stats-cpu", 0x0104, NLM_F_REQUEST | NLM_F_DUMP), ("stats", 0x0105, NLM_F_REQUEST)):
+        with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_NETFILTER) as nl:
+            nl.sendto(struct.pack("=IHHII", 20, message, flags, 7, 0) + bytes(4), (0, 0))
+            index = 0
+            while True:
+                datagram = nl.recv(32768)
+                with open(os.path.join(seeds, f"{name}-{index}"), "wb") as out:
+                    out.write(datagram)
+                index += 1
+                kind = struct.unpack_from("=H", datagram, 4)[0]
+                if message == 0x0105 or kind in (2, 3):
+                    break
 
 
 def dump(family, protocol, meminfo, sequence):
@@ -87,6 +110,7 @@ def main():
     os.waitpid(child, 0)
     with open("/proc/stat", "rb") as source, open(os.path.join(stats, "proc-stat"), "wb") as out:
         out.write(source.read())
+    conntrack_seeds()
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ export PATH="/opt/swift/usr/bin:$PATH"
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_RUNS=${FUZZ_RUNS:--1}
 ALL_TARGETS="inet-socket-table net-dev-table route-table ipv6-route-table snmp-table snmp6-table sockstat-table
-unix-socket-table process-stat sock-diag-messages process-identity"
+conntrack-stat-table unix-socket-table process-stat sock-diag-messages conntrack-messages process-identity"
 FUZZ_TARGETS=${FUZZ_TARGETS:-$ALL_TARGETS}
 FIXTURES=../Tests/Fixtures
 GOLDEN=../Tests/Golden/proc/net
@@ -37,9 +37,11 @@ seeds_for() {
             "$GOLDEN"/snmp6 ;;
         sockstat-table) echo "$FIXTURES"/node_exporter/proc/net/sockstat{,6} "$FIXTURES"/procfs/proc/net/sockstat{,6} \
             "$GOLDEN"/sockstat{,6} ;;
+        conntrack-stat-table) echo "$FIXTURES"/debian12/proc/net/stat/nf_conntrack "$GOLDEN"/stat/nf_conntrack ;;
         unix-socket-table) echo "$FIXTURES"/procfs/proc/net/{unix,unix_without_inode} "$GOLDEN"/unix ;;
         process-stat) echo seeds/process-stat/* ;;
         sock-diag-messages) echo seeds/sock-diag-messages/* ;;
+        conntrack-messages) echo seeds/conntrack-messages/* ;;
         process-identity) echo seeds/process-identity/* ;;
         *) echo "unknown target $1" >&2; return 1 ;;
     esac

@@ -35,6 +35,7 @@ public struct CollectorDescriptor: Sendable {
         RoutesCollector.descriptor,
         ProtocolsCollector.descriptor,
         SockstatCollector.descriptor,
+        ConntrackCollector.descriptor,
     ]
 
     /// The `--collector.<name>` flag that turns it on or off.

@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func everyCollectorIsRegisteredOnceInOrder() {
-        #expect(CollectorDescriptor.all.map(\.name) == ["sockets", "interfaces", "routes", "protocols", "sockstat"])
+        #expect(CollectorDescriptor.all.map(\.name) == ["sockets", "interfaces", "routes", "protocols", "sockstat", "conntrack"])
         #expect(CollectorDescriptor.all.allSatisfy { $0.enabledByDefault })
     }
 

@@ -13,8 +13,8 @@ import Testing
     }
 
     @Test func withoutItEveryDefaultCollectorRuns() throws {
-        #expect(try enabled([]) == ["sockets", "interfaces", "routes", "protocols", "sockstat"])
-        #expect(try enabled(["--no-collector.routes"]) == ["sockets", "interfaces", "protocols", "sockstat"])
+        #expect(try enabled([]) == ["sockets", "interfaces", "routes", "protocols", "sockstat", "conntrack"])
+        #expect(try enabled(["--no-collector.routes"]) == ["sockets", "interfaces", "protocols", "sockstat", "conntrack"])
     }
 
     @Test(arguments: [
@@ -31,6 +31,6 @@ import Testing
         #expect(try enabled(["--no-collector.interfaces", "--collector.disable-defaults", "--collector.routes"])
                 == ["routes"])
         #expect(try enabled(["--collector.disable-defaults=false", "--no-collector.sockets"])
-                == ["interfaces", "routes", "protocols", "sockstat"])
+                == ["interfaces", "routes", "protocols", "sockstat", "conntrack"])
     }
 }

@@ -26,6 +26,7 @@ import TestSupport
         ("health", SocketsCollector.healthFamilies),
         ("interfaces", InterfacesCollector.families),
         ("routes", RoutesCollector.families),
+        ("conntrack", ConntrackCollector.families),
     ]
 
     @Test(.disabled(if: updating)) func declaredFamilyTablesAreCurrent() throws {

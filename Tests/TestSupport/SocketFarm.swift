@@ -24,15 +24,17 @@ public final class SocketFarm {
     /// The same rule as every other end-to-end test: `RunningExporter.binary`.
     public static var exporterBinary: String { RunningExporter.binary }
 
-    /// Runs `body` with a farm of `workers` workers on ports `basePort`… in a fresh namespace.
+    /// Runs `body` with a farm of `workers` workers on ports `basePort`… in a fresh namespace;
+    /// `setUp` commands run in the namespace before the farm starts (an iptables rule, say).
     public static func with<T>(workers: Int, established: Int, closeWait: Int, prefix: String = "nse",
-                               _ body: (SocketFarm) throws -> T) throws -> T {
+                               setUp: [[String]] = [], _ body: (SocketFarm) throws -> T) throws -> T {
         let basePort = 21000 + 10 * Int.random(in: 0..<800)
         let farm = SocketFarm(netns: try TestNamespace(prefix: prefix), basePort: basePort)
         defer { farm.tearDown() }
         // The tests bind 40000-40001 (inside the ephemeral range on purpose): reserve them so no
         // client end of the farm can be handed one first.
         try farm.run(["sysctl", "-qw", "net.ipv4.ip_local_reserved_ports=40000-40001"])
+        for command in setUp { try farm.run(command) }
         let tool = Fixtures.repository("Tests/Tools/sockfarm.py")
         try farm.startUntilReady(["python3", tool, "--workers", String(workers), "--established", String(established),
                                   "--close-wait", String(closeWait), "--port", String(basePort), "--hold", "300"])

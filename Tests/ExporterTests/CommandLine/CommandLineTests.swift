@@ -29,7 +29,7 @@ import TestSupport
             String(line.dropFirst(8).replacingOccurrences(of: "[no-]", with: "").prefix { $0 != "=" && $0 != " " })
         }.filter { $0 != "version" }
         #expect(names.contains("log.level") && names.contains("web.systemd-socket"))
-        let switches = Set(["sockets", "interfaces", "routes", "protocols", "sockstat"].map { "collector.\($0)" })
+        let switches = Set(["sockets", "interfaces", "routes", "protocols", "sockstat", "conntrack"].map { "collector.\($0)" })
         for name in names where !switches.contains(name) {
             let row = ["--\(name)`", "--[no-]\(name)`", "--\(name)="].contains { tables.contains($0) }
             #expect(row, "\(name)")

@@ -13,7 +13,7 @@ import TestSupport
         #expect(lint.status == 0, "\(lint.stdout)\(lint.stderr)")
         #expect(lint.stdout.isEmpty && lint.stderr.isEmpty, "\(lint.stdout)\(lint.stderr)")
         let scrape = ScrapedMetrics(response.text)
-        for collector in ["sockets", "interfaces", "routes", "protocols", "sockstat"] {
+        for collector in ["sockets", "interfaces", "routes", "protocols", "sockstat", "conntrack"] {
             #expect(scrape["netstat_scrape_collector_success{collector=\"\(collector)\"}"] == 1, "\(collector)")
             #expect(scrape["netstat_parse_errors_total{collector=\"\(collector)\"}"] == 0, "\(collector)")
         }

@@ -9,7 +9,7 @@ import TestSupport
 /// the scrape after the repair is whole again. The exporter runs as nobody, so mode 000 means
 /// unreadable (root would read it anyway).
 @Suite(.serialized) struct ProcfsFaultTests {
-    static let collectors = ["interfaces", "protocols", "routes", "sockets", "sockstat"]
+    static let collectors = ["conntrack", "interfaces", "protocols", "routes", "sockets", "sockstat"]
 
     struct Fault: Sendable {
         let name: String
@@ -65,7 +65,15 @@ import TestSupport
                   try FileManager.default.removeItem(atPath: path)
                   try FileManager.default.moveItem(atPath: path + ".whole", toPath: path)
               }),
-        Fault(name: "the whole procfs tree disappears", failing: Set(collectors), malformed: [],
+        // nf_conntrack not loaded: no data, no failure. The file there but unreadable: a failure.
+        Fault(name: "net/stat/nf_conntrack disappears", failing: [], malformed: [],
+              apply: { try move($0.appendingPathComponent("net/stat"), $0.appendingPathComponent("net/stat.away")) },
+              repair: { try move($0.appendingPathComponent("net/stat.away"), $0.appendingPathComponent("net/stat")) }),
+        Fault(name: "net/stat/nf_conntrack unreadable", failing: ["conntrack"], malformed: [],
+              apply: { try FileManager.default.setAttributes([.posixPermissions: 0], ofItemAtPath: $0.path + "/net/stat/nf_conntrack") },
+              repair: { try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: $0.path + "/net/stat/nf_conntrack") }),
+        // Without any procfs conntrack finds no nf_conntrack, which is not a failure.
+        Fault(name: "the whole procfs tree disappears", failing: Set(collectors).subtracting(["conntrack"]), malformed: [],
               apply: { try move($0, $0.deletingLastPathComponent().appendingPathComponent("proc.away")) },
               repair: { try move($0.deletingLastPathComponent().appendingPathComponent("proc.away"), $0) }),
     ]

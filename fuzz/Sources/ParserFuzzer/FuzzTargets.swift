@@ -1,11 +1,12 @@
 import ProcNet
 import SockDiagMessages
+import ConntrackMessages
 
 /// Every parser the exporter feeds with bytes it does not control: the /proc/net tables,
-/// /proc/<pid>/stat and the netlink sock_diag datagrams. Each body parses the input and checks
+/// /proc/<pid>/stat and the netlink sock_diag and ctnetlink datagrams. Each body parses the input and checks
 /// the promises the collectors rely on (counts add up, names are valid metric-name parts, every
 /// address renders), so a wrong answer is found as well as a crash. Where a parser has a natural
-/// oracle, the values are checked too: net/dev, route, snmp, snmp6 and sockstat output is written back in
+/// oracle, the values are checked too: net/dev, route, snmp, snmp6, sockstat and nf_conntrack output is written back in
 /// the file's format and must parse to the same values; each row of the inet and unix socket
 /// tables is compared with a reference parse of its columns.
 enum FuzzTargets {
@@ -123,6 +124,21 @@ enum FuzzTargets {
             let (again, reparsed) = SockstatTable.parse(Array(rendered.utf8))
             require(again == statistics && reparsed.skipped == 0, "rendered \(statistics) parse as \(again)")
         },
+        FuzzTarget(name: "conntrack-stat-table") { bytes in
+            let (statistics, summary) = ConntrackStatTable.parse(bytes)
+            requireConsistent(summary, lines: lineCount(bytes), delivered: statistics?.cpus ?? 0)
+            guard let statistics, statistics.cpus > 0 else { return }
+            // Oracle: the sums written back as one CPU's row, under the kernel's column names, parse
+            // to the same values.
+            let counters = ConntrackCounter.allCases.filter { statistics.counters[$0] != nil }
+            let header = (["entries"] + counters.map { $0.procColumns[0] }).joined(separator: " ")
+            let row = ([statistics.entries ?? 0] + counters.map { statistics.counters[$0]! })
+                .map { String($0, radix: 16) }.joined(separator: " ")
+            let (again, reparsed) = ConntrackStatTable.parse(Array((header + "\n" + row + "\n").utf8))
+            require(again?.counters == statistics.counters && reparsed.skipped == 0,
+                    "rendered \(statistics) parse as \(String(describing: again))")
+            require(statistics.entries == nil || again?.entries == statistics.entries, "entries \(statistics)")
+        },
         FuzzTarget(name: "unix-socket-table") { bytes in
             var delivered = 0
             let summary = UnixSocketTable.parse(bytes) { socket in
@@ -161,6 +177,24 @@ enum FuzzTargets {
             require(healthSamples <= bytes.count / (88 + 4 + 232), "\(healthSamples) full tcp_infos from \(bytes.count) bytes")
             // A length past the buffer is clamped, never read beyond.
             let clamped = SockDiagMessages.decode(bytes, length: bytes.count + 4096, sequence: sequence) { _, _ in }
+            require(clamped == outcome, "\(clamped) after \(outcome) with an overlong length")
+        },
+        FuzzTarget(name: "conntrack-messages") { bytes in
+            let sequence = bytes.count >= 12
+                ? UInt32(bytes[8]) | UInt32(bytes[9]) << 8 | UInt32(bytes[10]) << 16 | UInt32(bytes[11]) << 24 : 0
+            var messages = 0
+            var statistics = ConntrackStatistics()
+            let outcome = ConntrackMessages.decode(bytes, length: bytes.count, sequence: sequence) { message in
+                messages += 1
+                // Each attribute is at least 8 bytes of the message it came in.
+                require(message.attributes.count * 8 <= bytes.count, "\(message.attributes.count) attributes")
+                statistics.addCPU(ConntrackMessages.counters(message))
+            }
+            // A message is a 16-byte header and a 4-byte nfgenmsg at least.
+            require(messages <= bytes.count / 20, "\(messages) messages from \(bytes.count) bytes")
+            require(statistics.cpus == messages, "\(statistics.cpus) CPUs from \(messages) messages")
+            // A length past the buffer is clamped, never read beyond.
+            let clamped = ConntrackMessages.decode(bytes, length: bytes.count + 4096, sequence: sequence) { _ in }
             require(clamped == outcome, "\(clamped) after \(outcome) with an overlong length")
         },
         // What --netns.all reads of a process: its cgroup path (container ID, pod UID), its
