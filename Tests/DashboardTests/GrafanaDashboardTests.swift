@@ -48,9 +48,10 @@ struct GrafanaDashboardTests {
         }
     }
 
-    @Test func hasTheSevenRowsInOrder() {
+    @Test func hasTheEightRowsInOrder() {
         let rows = dashboard.panels.filter { $0.type == "row" }.map(\.title)
-        #expect(rows == ["Connections", "Listeners", "Peers", "Connection health", "Interfaces", "Protocols", "Baseline"])
+        #expect(rows == ["Connections", "Listeners", "Peers", "Connection health", "Interfaces", "Protocols", "Conntrack",
+                         "Baseline"])
     }
 
     @Test func panelIDsAreUniqueAndEveryPanelAndTargetUsesTheDatasourceVariable() {
@@ -69,19 +70,45 @@ struct GrafanaDashboardTests {
 
     /// Every query is narrowed to the selected job, instance and network namespaces (the
     /// threshold line is global). Each vector selector is parsed (a bare metric name counts as
-    /// one, with no matchers).
+    /// one, with no matchers). The one per-instance metric, the host's conntrack limit, has no
+    /// netns label: it is narrowed to job and instance, and a netns matcher would hide it
+    /// whenever the own namespace is not selected, so it must have none.
     @Test func everyQuerySelectsJobInstanceAndNetns() throws {
-        let wanted: Set = [
+        let jobAndInstance: Set = [
             PromQLSelectors.Matcher(label: "job", op: "=~", value: "$job"),
             PromQLSelectors.Matcher(label: "instance", op: "=~", value: "$instance"),
-            PromQLSelectors.Matcher(label: "netns", op: "=~", value: "${netns:pipe}"),
         ]
+        let wanted = jobAndInstance.union([PromQLSelectors.Matcher(label: "netns", op: "=~", value: "${netns:pipe}")])
+        var perInstance = 0
         for target in dashboard.targets where !target.expr.hasPrefix("netstat:threshold:") {
             let selectors = try PromQLSelectors.selectors(in: target.expr)
             #expect(!selectors.isEmpty, "\(target.key)")
             for selector in selectors {
+                if selector.metric == "netstat_conntrack_entries_limit" {
+                    perInstance += 1
+                    #expect(jobAndInstance.isSubset(of: Set(selector.matchers)) && !selector.matchers.contains { $0.label == "netns" },
+                            "\(target.key): \(selector.metric ?? "{}") matches \(selector.matchers)")
+                    continue
+                }
                 #expect(wanted.isSubset(of: Set(selector.matchers)),
                         "\(target.key): \(selector.metric ?? "{}") matches \(selector.matchers)")
+            }
+        }
+        #expect(perInstance == 2)
+    }
+
+    /// The Conntrack row: the table's fill per instance (the alert's threshold dashed), and the
+    /// per-namespace panels keep namespaces and instances apart.
+    @Test func conntrackPanelsSplitByInstanceAndNetns() throws {
+        let fill = dashboard.targets.filter { $0.panelTitle == "Conntrack table fill" }
+        #expect(fill.map(\.expr).contains("netstat:threshold:conntrack_table_fill_ratio"))
+        #expect(fill.contains { $0.expr.hasPrefix("sum by (instance) (netstat_conntrack_entries{") })
+        for title in ["Conntrack entries by namespace (top 10)", "Conntrack insert failures by namespace",
+                      "Conntrack drops and early drops by namespace"] {
+            let targets = dashboard.targets.filter { $0.panelTitle == title && !$0.expr.contains("netstat_conntrack_entries_limit") }
+            #expect(!targets.isEmpty, "no panel \(title)")
+            for target in targets {
+                #expect(target.expr.contains(" by (instance, netns) ("), "\(target.key): \(target.expr)")
             }
         }
     }
