@@ -15,12 +15,14 @@ BUILDAH ?= buildah --storage-driver=vfs
 IMAGE_CONTEXT ?= .build/image
 
 # Debian packages the build, the exporter and the test suite need (python3: the socket farm,
-# Tests/Tools/sockfarm.py; binutils: nm, for the link order's staleness test); installed only
+# Tests/Tools/sockfarm.py; binutils: nm, for the link order's staleness test; dpkg-dev, help2man,
+# chrpath: `make deb`; lintian, mmdebstrap: its test); installed only
 # when missing, and only by root: `make deps` installs them, `make build`/`test`/`run` install
 # them when run as root and otherwise only say which are missing (ensure-deps).
 APT_PACKAGES := libmicrohttpd-dev libgnutls28-dev libstdc++-12-dev zlib1g-dev libyaml-dev libcrypt-dev pkg-config \
 	iproute2 curl python3 procps gzip prometheus prometheus-alertmanager \
-	python3-prometheus-client python3-yaml openssl apache2-utils systemd strace iptables buildah binutils
+	python3-prometheus-client python3-yaml openssl apache2-utils systemd strace iptables buildah binutils \
+	dpkg-dev help2man chrpath lintian mmdebstrap
 
 # The release binary: Swift runtime linked statically; lld with packed relative relocations
 # (DT_RELR) keeps it position-independent without the idle RSS the classic .rela.dyn table
@@ -38,7 +40,7 @@ RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker 
 	-Xlinker -L$(STATIC_CXX_DIR) \
 	-Xlinker --symbol-ordering-file=$(CURDIR)/linker/link.order -Xlinker --no-warn-symbol-ordering
 
-.PHONY: deps ensure-deps static-cxx build release run test bench fuzz fuzz-smoke install image clean
+.PHONY: deps ensure-deps static-cxx build release run test bench fuzz fuzz-smoke install image deb clean
 
 # Shell fragments for the two targets below: the packages of APT_PACKAGES not installed, in
 # $missing; and their installation.
@@ -128,6 +130,17 @@ image: release
 	sh packaging/image/rootfs.sh $(BINARY) $(IMAGE_CONTEXT)
 	$(BUILDAH) bud --quiet --build-arg VERSION=$(VERSION) -t $(IMAGE):$(VERSION) \
 		-f $(IMAGE_CONTEXT)/Containerfile $(IMAGE_CONTEXT)
+
+# `make deb`: the Debian package $(DEB_DIR)/prometheus-netstat-exporter_$(VERSION)-$(DEB_REVISION)_amd64.deb
+# from the release build (packaging/debian/build.sh; dpkg-deb, no debhelper): the binary as
+# /usr/bin/prometheus-netstat-exporter, the service (enabled on install) and socket units, ARGS in
+# /etc/default/prometheus-netstat-exporter, the netstat-exporter system user, a man page from
+# --help (help2man), the rules, dashboard and runbook in /usr/share/doc/<package>/examples.
+# A new VERSION needs a new entry at the top of packaging/debian/changelog.
+DEB_REVISION ?= 1
+DEB_DIR ?= .build
+deb: release
+	sh packaging/debian/build.sh $(BINARY) $(VERSION)-$(DEB_REVISION) $(DEB_DIR)
 
 bench: release
 	bash bench/sockets.sh
