@@ -22,7 +22,18 @@ IMAGE_CONTEXT ?= .build/image
 APT_PACKAGES := libmicrohttpd-dev libgnutls28-dev libstdc++-12-dev zlib1g-dev libyaml-dev libcrypt-dev pkg-config \
 	iproute2 curl python3 procps gzip prometheus prometheus-alertmanager \
 	python3-prometheus-client python3-yaml openssl apache2-utils systemd strace iptables buildah binutils \
-	dpkg-dev help2man chrpath lintian mmdebstrap
+	dpkg-dev help2man chrpath lintian mmdebstrap python3-pip
+# kubectl for `kubectl kustomize` (KubernetesManifestTests): Debian's kubernetes-client (kubectl
+# 1.20, kustomize built in), unless some kubectl is installed already: another package's (Google
+# Cloud SDK's `kubectl`) owns /usr/bin/kubectl too, and the two cannot both be installed.
+APT_PACKAGES += $(if $(shell command -v kubectl 2>/dev/null),,kubernetes-client)
+
+# PyPI packages the tests need, installed with Debian's pip into PYTHON_PACKAGES_DIR (the tests put
+# it on PYTHONPATH), not into the system's Python: kubernetes-validate (KubernetesManifestTests),
+# which brings the jsonschema (>= 4.23; Debian 12 has 4.10) that also checks the prometheus-operator
+# objects. Installed by `make deps` and, by anyone (no root needed), before a build, test or run.
+PIP_PACKAGES := kubernetes-validate==1.37.0
+PYTHON_PACKAGES_DIR := .build/python
 
 # The release binary: Swift runtime linked statically; lld with packed relative relocations
 # (DT_RELR) keeps it position-independent without the idle RSS the classic .rela.dyn table
@@ -48,13 +59,21 @@ FIND_MISSING = missing=""; for p in $(APT_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done
 APT_INSTALL = apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing
+# The same for PIP_PACKAGES (name==version each): those whose dist-info is not in
+# PYTHON_PACKAGES_DIR, in $pip_missing; and their installation.
+FIND_PIP_MISSING = pip_missing=""; for p in $(PIP_PACKAGES); do \
+		[ -d "$(PYTHON_PACKAGES_DIR)/$$(echo $${p%%==*} | tr - _)-$${p\#\#*==}.dist-info" ] || pip_missing="$$pip_missing $$p"; \
+	done
+PIP_INSTALL = /usr/bin/python3 -m pip install --quiet --disable-pip-version-check --upgrade --target $(PYTHON_PACKAGES_DIR) $$pip_missing
 
-# Installs what is missing (root, apt).
+# Installs what is missing (root, apt; then PIP_PACKAGES, pip).
 deps:
 	@$(FIND_MISSING); \
 	if [ -z "$$missing" ]; then echo "deps: every package is installed"; \
 	elif [ "$$(id -u)" -ne 0 ]; then echo "deps: missing:$$missing; run 'make deps' as root to install them" >&2; exit 1; \
 	else echo "deps: installing:$$missing"; $(APT_INSTALL); fi
+	@$(FIND_PIP_MISSING); \
+	if [ -n "$$pip_missing" ]; then echo "deps: installing (pip, $(PYTHON_PACKAGES_DIR)):$$pip_missing"; $(PIP_INSTALL); fi
 
 # Before a build, test or run: as root, what `make deps` does; otherwise a note of what is missing
 # and on with the build (which may not need them all; a missing library fails it clearly enough).
@@ -64,6 +83,12 @@ ensure-deps:
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" -eq 0 ]; then echo "installing:$$missing"; $(APT_INSTALL); \
 	else echo "missing:$$missing (not installed: not root; 'sudo make deps' installs them)" >&2; fi
+	@$(FIND_PIP_MISSING); \
+	if [ -z "$$pip_missing" ]; then :; \
+	elif [ -x /usr/bin/python3 ] && /usr/bin/python3 -m pip --version >/dev/null 2>&1; then \
+		echo "installing (pip, $(PYTHON_PACKAGES_DIR)):$$pip_missing"; \
+		$(PIP_INSTALL) || echo "pip could not install:$$pip_missing (KubernetesManifestTests will fail)" >&2; \
+	else echo "missing (pip):$$pip_missing (no pip for /usr/bin/python3: python3-pip)" >&2; fi
 
 build: ensure-deps
 	$(SWIFT) build
