@@ -3,10 +3,10 @@ import Testing
 import TestSupport
 
 /// `make image`: an OCI image FROM scratch with the exporter binary, exactly the shared libraries
-/// `ldd` lists for it and the dynamic loader, tagged with the version. Containers cannot run on
-/// these machines (no cgroup setup for the runtime), so the test builds the image with buildah
-/// (vfs, in storage of its own), takes the pushed archive apart with tar, and runs the binary
-/// from the unpacked root filesystem with chroot.
+/// `ldd` lists for it and the dynamic loader, tagged with the version. This test checks the
+/// image's contents: it builds it with buildah (vfs, in storage of its own), takes the pushed
+/// archive apart with tar, and runs the binary from the unpacked root filesystem with chroot.
+/// PodmanTests runs the same image in a real container runtime, as the DaemonSet runs it.
 @Suite(.serialized) struct ImageTests {
     static let root = Fixtures.repositoryRoot.path
 
