@@ -138,18 +138,8 @@ import TestSupport
 
     /// A minbase bookworm root with `packages`; cancels the test when no Debian mirror answers.
     static func bootstrap(_ chroot: String, including packages: [String]) throws {
-        let result = try Shell.run(["mmdebstrap", "--quiet", "--variant=minbase", "--include=" + packages.joined(separator: ","),
-                                    "bookworm", chroot], timeout: 180)
-        if result.status != 0 {
-            let unreachable = ["Temporary failure resolving", "Could not resolve", "Could not connect", "Failed to fetch",
-                               "Network is unreachable", "Connection timed out", "apt-get update failed"]
-            if unreachable.contains(where: result.stderr.contains) {
-                let tail = result.stderr.split(separator: "\n").suffix(5).joined(separator: " | ")
-                try Test.cancel("mmdebstrap could not reach a Debian mirror, so no clean bookworm root to install the package in: \(tail)")
-            }
-            Issue.record("mmdebstrap --variant=minbase bookworm failed (\(result.status)): \(result.stderr)")
-            throw Shell.Failure(description: "no bookworm root")
-        }
+        try DebianRoot.bootstrap(chroot, including: packages, purpose: "no clean bookworm root to install the package in",
+                                 timeout: 180)
     }
 
     /// Every file and directory of the root with its type, mode and owner (and size, for

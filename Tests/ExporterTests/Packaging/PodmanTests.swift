@@ -342,17 +342,7 @@ import TestSupport
             // mmdebstrap writes a tarball when the name ends in .tar (else a directory).
             let partial = String(tarball.dropLast(4)) + "-partial-\(UUID().uuidString).tar"
             defer { try? FileManager.default.removeItem(atPath: partial) }
-            let result = try Shell.run(["mmdebstrap", "--quiet", "--variant=minbase", "--include=python3-minimal",
-                                        "bookworm", partial], timeout: 240)
-            if result.status != 0 {
-                let unreachable = ["Temporary failure resolving", "Could not resolve", "Could not connect", "Failed to fetch",
-                                   "Network is unreachable", "Connection timed out", "apt-get update failed"]
-                if unreachable.contains(where: result.stderr.contains) {
-                    let tail = result.stderr.split(separator: "\n").suffix(5).joined(separator: " | ")
-                    try Test.cancel("mmdebstrap could not reach a Debian mirror, so no workload image: \(tail)")
-                }
-                throw Shell.Failure(description: "mmdebstrap --variant=minbase bookworm failed (\(result.status)): \(result.stderr)")
-            }
+            try DebianRoot.bootstrap(partial, including: ["python3-minimal"], purpose: "no workload image")
             if rename(partial, tarball) != 0 && !FileManager.default.fileExists(atPath: tarball) {
                 throw Shell.Failure(description: "rename \(partial): errno \(errno)")
             }
