@@ -138,8 +138,9 @@ import TestSupport
 
     /// A minbase bookworm root with `packages`; cancels the test when no Debian mirror answers.
     static func bootstrap(_ chroot: String, including packages: [String]) throws {
-        try DebianRoot.bootstrap(chroot, including: packages, purpose: "no clean bookworm root to install the package in",
-                                 timeout: 180)
+        if let unreachable = try DebianRoot.bootstrap(chroot, including: packages, timeout: 180) {
+            try Test.cancel("mmdebstrap could not reach a Debian mirror, so no clean bookworm root to install the package in: \(unreachable)")
+        }
     }
 
     /// Every file and directory of the root with its type, mode and owner (and size, for
