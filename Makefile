@@ -17,13 +17,14 @@ IMAGE_CONTEXT ?= .build/image
 # Debian packages the build, the exporter and the test suite need (python3: the socket farm,
 # Tests/Tools/sockfarm.py; binutils: nm, for the link order's staleness test; dpkg-dev, help2man,
 # chrpath: `make deb`; lintian, mmdebstrap: its test; podman, runc: the container runtime test,
-# which runs the image with runc, crun refusing some cgroup layouts); installed only
+# which runs the image with runc, crun refusing some cgroup layouts; jsonnet: the monitoring mixin,
+# dashboards/mixin/render and MixinTests); installed only
 # when missing, and only by root: `make deps` installs them, `make build`/`test`/`run` install
 # them when run as root and otherwise only say which are missing (ensure-deps).
 APT_PACKAGES := libmicrohttpd-dev libgnutls28-dev libstdc++-12-dev zlib1g-dev libyaml-dev libcrypt-dev pkg-config \
 	iproute2 curl python3 procps gzip prometheus prometheus-alertmanager \
 	python3-prometheus-client python3-yaml openssl apache2-utils systemd strace iptables buildah binutils \
-	dpkg-dev help2man chrpath lintian mmdebstrap python3-pip podman runc
+	dpkg-dev help2man chrpath lintian mmdebstrap python3-pip podman runc jsonnet
 # kubectl for `kubectl kustomize` (KubernetesManifestTests): Debian's kubernetes-client (kubectl
 # 1.20, kustomize built in), unless some kubectl is installed already: another package's (Google
 # Cloud SDK's `kubectl`) owns /usr/bin/kubectl too, and the two cannot both be installed.

@@ -67,7 +67,7 @@ struct PrometheusRule {
     private static func scalar(_ inline: String, indent line: String, lines: [String], index: inout Int) -> String {
         guard inline == "|" || inline == ">-" else {
             guard inline.count >= 2, inline.hasPrefix("\""), inline.hasSuffix("\"") else { return inline }
-            return String(inline.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"")
+            return unescape(String(inline.dropFirst().dropLast()))
         }
         let indent = line.prefix { $0 == " " }.count
         var block: [String] = []
@@ -79,6 +79,22 @@ struct PrometheusRule {
             index += 1
         }
         return block.joined(separator: inline == "|" ? "\n" : " ")
+    }
+
+    /// A double-quoted string's content: `\"` and `\\` (the escapes the rendered files use) read
+    /// as `"` and `\`.
+    private static func unescape(_ quoted: String) -> String {
+        var result = ""
+        var escaped = false
+        for character in quoted {
+            if escaped || character != "\\" {
+                result.append(character)
+                escaped = false
+            } else {
+                escaped = true
+            }
+        }
+        return result
     }
 
     private static func value(of key: String, in line: String) -> String? {

@@ -1,0 +1,5 @@
+{
+  grafanaDashboards+:: {
+    'netstat-overview.json': (import 'dashboards/netstat-overview.libsonnet')($._config),
+  },
+}
