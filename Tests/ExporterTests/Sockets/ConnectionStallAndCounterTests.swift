@@ -56,6 +56,10 @@ import TestSupport
             #expect(scrape[zeroWindow] == 1)
             #expect(scrape[backoff] == 1)
             #expect(scrape[HealthLab.series(stalls, stalled, "outbound", reason: "unsent")] == 1)
+            // Between the scrapes that watched it, the stalled sender was held back by its peer's
+            // window (tcpi_rwnd_limited).
+            let limited = "netstat_tcp_limited_seconds_total"
+            #expect(try #require(scrape[HealthLab.series(limited, stalled, "outbound", reason: "rwnd")]) > 0)
             // The receiver's peer (the sender) has room: nothing stalls it.
             for reason in ["zero_window", "rto_backoff", "unsent"] {
                 #expect(scrape[HealthLab.series(stalls, stalled, "inbound", reason: reason)] == 0, "\(reason)")
