@@ -221,10 +221,10 @@ import TestSupport
         defer { netns.delete() }
         try netns.entered {
             let listener = try LoopbackSocket.tcpListener(backlog: 4)
-            let client = try LoopbackConnection.connect(port: listener.port)
-            let server = try LoopbackConnection.accept(listener)
-            try client.send([UInt8](repeating: 1, count: 1000))
-            #expect(try server.receive(count: 1000).count == 1000)
+            let client = try LoopbackClient(from: "127.0.0.1", port: Int(listener.port))
+            let server = try LoopbackClient(accepting: listener)
+            #expect(client.send([UInt8](repeating: 1, count: 1000)))
+            #expect(server.read(atLeast: 1000).count == 1000)
             let session = try SockDiagSession()
             var infos: [UInt16: TCPInfoSample] = [:]
             try session.dump(.tcp, .ipv4, states: SockDiagSession.allButListen, extensions: .tcpInfo) { socket, info in

@@ -35,6 +35,15 @@ public final class LoopbackClient {
         }
     }
 
+    /// The server end of the next connection waiting on `listener` (one the test made itself,
+    /// e.g. with `init(from:port:)`), non-blocking like the client end.
+    public init(accepting listener: LoopbackSocket) throws {
+        fd = Glibc.accept(listener.fd, nil, nil)
+        guard fd >= 0 else { throw LoopbackClientError("accept: \(String(cString: strerror(errno)))") }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+    }
+
     deinit { close() }
 
     public func close() {
