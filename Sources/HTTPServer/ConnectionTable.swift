@@ -93,9 +93,10 @@ final class ConnectionTable: Sendable {
         }
     }
 
-    /// Hands a worker's answer to a suspended connection and wakes it. After `stopAll` the
-    /// connection may be gone, and the answer is dropped.
-    func resume(_ connection: UInt, with response: HTTPResponse) {
+    /// Hands a handler's answer to a suspended connection and wakes it (nil: none could be made,
+    /// and the connection is closed). After `stopAll` the connection may be gone, and the answer
+    /// is dropped.
+    func resume(_ connection: UInt, with response: PreparedResponse?) {
         state.withLock { state in
             guard let request = state.suspended.removeValue(forKey: connection) else { return }
             request.answer(response)
@@ -106,7 +107,7 @@ final class ConnectionTable: Sendable {
     /// Before the daemon stops (libmicrohttpd aborts if it stops with suspended connections):
     /// every request still being worked on is answered `response` and woken; later answers
     /// from workers are dropped.
-    func stopAll(answering response: HTTPResponse) {
+    func stopAll(answering response: PreparedResponse?) {
         state.withLock { state in
             state.stopped = true
             for (connection, request) in state.suspended {
@@ -119,13 +120,20 @@ final class ConnectionTable: Sendable {
 }
 
 /// One request on its way through the server, kept in libmicrohttpd's per-request context
-/// pointer: whether it has gone to a worker, and the answer once there is one.
+/// pointer: whether it has gone to a worker, and the answer once there is one. The answer is
+/// held until the request completes, so its bytes count in `ResponseMemory` while it is sent.
 final class PendingRequest: Sendable {
-    private let response = Mutex<HTTPResponse?>(nil)
+    enum Answer {
+        case none
+        /// nil: no response could be made; the connection is closed.
+        case given(PreparedResponse?)
+    }
+
+    private let response = Mutex<Answer>(.none)
     private let dispatched = Atomic<Bool>(false)
 
-    func answer(_ value: HTTPResponse) { response.withLock { $0 = value } }
-    var answered: HTTPResponse? { response.withLock { $0 } }
+    func answer(_ value: PreparedResponse?) { response.withLock { $0 = .given(value) } }
+    var answered: Answer { response.withLock { $0 } }
 
     /// True the first time only: the request goes to a worker once.
     func markDispatched() -> Bool {

@@ -52,10 +52,15 @@ let serveRequest: netstat_mhd_access_handler = {
         return .YES
     }
     let pending = Unmanaged<PendingRequest>.fromOpaque(pendingPointer).takeUnretainedValue()
-    if let response = pending.answered {
-        return send(response, on: connection)
+    if case .given(let response) = pending.answered {
+        return queue(response, on: connection)
     }
     guard pending.markDispatched() else { return .YES }
+    // Answers not yet taken by their clients hold the memory budget: refuse before any work.
+    if core.memory.isFull {
+        core.memory.countRefusal()
+        return queue(core.memoryFull, on: connection)
+    }
     let request = HTTPRequest(
         method: method.map { String(cString: $0) } ?? "",
         path: url.map { String(cString: $0) } ?? "/",
@@ -63,13 +68,13 @@ let serveRequest: netstat_mhd_access_handler = {
         query: connectionValues(connection, .GET_ARGUMENT_KIND),
         clientCertificate: clientCertificate(connection))
     guard core.table.suspend(id, for: pending) else {
-        return send(.text(503, "503 the exporter is shutting down"), on: connection)
+        return queue(core.shuttingDown, on: connection)
     }
     MHD_suspend_connection(connection)
     let handler = core.handler
-    let table = core.table
+    let responder = HTTPResponder(table: core.table, connection: id, memory: core.memory)
     core.workers.submit {
-        table.resume(id, with: handler(request))
+        handler(request, responder)
     }
     return .YES
 }
@@ -103,14 +108,8 @@ let logLine: netstat_mhd_log_sink = { context, format, line in
     ServerCore.from(context).log(String(cString: format), text)
 }
 
-private func send(_ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {
-    let created = response.body.withUnsafeBytes { body in
-        netstat_mhd_response_copy(body.count, body.baseAddress)
-    }
-    guard let mhdResponse = created else { return .NO }
-    defer { MHD_destroy_response(mhdResponse) }
-    for header in response.headers {
-        _ = MHD_add_response_header(mhdResponse, header.name, header.value)
-    }
-    return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
+/// Queues a prepared response (nil, none could be made: the connection is closed instead).
+private func queue(_ response: PreparedResponse?, on connection: OpaquePointer) -> MHD_Result {
+    guard let response else { return .NO }
+    return MHD_queue_response(connection, UInt32(response.status), response.handle)
 }

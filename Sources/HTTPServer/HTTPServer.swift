@@ -5,8 +5,8 @@ import Glibc
 import Threads
 
 /// An HTTP(S) server on libmicrohttpd: one listening socket, one polling thread (epoll) for every
-/// connection, and a Swift handler that turns each request into a response on a `WorkerPool`
-/// thread while its connection is suspended.
+/// connection, and a Swift handler that starts on a `WorkerPool` thread for each request while
+/// its connection is suspended, and answers it through an `HTTPResponder`, at once or later.
 ///
 /// Abusive clients are held to `HTTPServerLimits`: connections in all and per address, and a
 /// deadline for each request that a sweeper thread enforces (libmicrohttpd's own timeout is
@@ -15,7 +15,7 @@ import Threads
 /// libmicrohttpd calls back through capture-free C functions; they find the server's `ServerCore`
 /// through the context pointer, retained until `stop()`.
 public final class HTTPServer: Sendable {
-    public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
+    public typealias Handler = @Sendable (HTTPRequest, HTTPResponder) -> Void
     /// Receives libmicrohttpd's error lines: a stable key (its format string) and the line.
     public typealias ErrorLog = @Sendable (_ key: String, _ line: String) -> Void
 
@@ -32,7 +32,7 @@ public final class HTTPServer: Sendable {
     /// Binds `address` and starts serving, over TLS when `tls` is given. Fails with a message
     /// naming the address and the reason (port in use, address not on this host).
     public convenience init(address: ListenAddress, limits: HTTPServerLimits = HTTPServerLimits(),
-                            workers: WorkerPool, tls: TLSSettings? = nil, log: @escaping ErrorLog = { _, _ in },
+                            workers: WorkerPool, memory: ResponseMemory, tls: TLSSettings? = nil, log: @escaping ErrorLog = { _, _ in },
                             handler: @escaping Handler) throws(HTTPServerError) {
         var error: Int32 = 0
         // A burst of connections (a slowloris opening a thousand) must not fill the accept queue
@@ -44,7 +44,7 @@ public final class HTTPServer: Sendable {
             throw .listenFailed(address: address.description, reason: reason)
         }
         let port = UInt16(truncatingIfNeeded: netstat_socket_port(fd))
-        let core = ServerCore(handler: handler, workers: workers, log: log)
+        let core = ServerCore(handler: handler, workers: workers, memory: memory, log: log)
         do {
             try self.init(socket: fd, address: address, boundPort: port, limits: limits, tls: tls, core: core)
         } catch {
@@ -56,7 +56,7 @@ public final class HTTPServer: Sendable {
     /// Serves on a socket another process bound and made listen (systemd socket activation); the
     /// server owns it from here. Fails unless `fd` is a listening TCP socket.
     public convenience init(listeningSocket fd: Int32, limits: HTTPServerLimits = HTTPServerLimits(),
-                            workers: WorkerPool, tls: TLSSettings? = nil, log: @escaping ErrorLog = { _, _ in },
+                            workers: WorkerPool, memory: ResponseMemory, tls: TLSSettings? = nil, log: @escaping ErrorLog = { _, _ in },
                             handler: @escaping Handler) throws(HTTPServerError) {
         var host = [CChar](repeating: 0, count: 64)
         guard netstat_socket_listening_tcp(fd, &host, host.count) == 1 else {
@@ -66,7 +66,7 @@ public final class HTTPServer: Sendable {
         let address = ListenAddress(host: String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
                                                  as: UTF8.self), port: port)
         try self.init(socket: fd, address: address, boundPort: port, limits: limits, tls: tls,
-                      core: ServerCore(handler: handler, workers: workers, log: log))
+                      core: ServerCore(handler: handler, workers: workers, memory: memory, log: log))
     }
 
     /// Starts a daemon on a socket that is already listening; the daemon owns it from here.
@@ -149,7 +149,7 @@ public final class HTTPServer: Sendable {
     /// the daemon's and the sweeper's threads are waited for.
     public func stop() {
         guard let daemon else { return }
-        core.table.stopAll(answering: .text(503, "503 the exporter is shutting down"))
+        core.table.stopAll(answering: core.shuttingDown)
         // Give the polling thread a moment to send those 503s before every connection is closed.
         _ = drain(until: .now + .milliseconds(500))
         core.wakeSweeper()

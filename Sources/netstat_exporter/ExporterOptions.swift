@@ -33,7 +33,11 @@ struct ExporterOptions {
                   + "--web.listen-address."),
         .value("web.telemetry-path", default: "/metrics", help: "Path under which to expose metrics."),
         .value("web.max-requests", default: "40",
-               help: "Maximum number of parallel scrape requests; more get 503 at once. 0 means no limit."),
+               help: "Maximum number of scrape requests waiting for or being given a collection (concurrent "
+                   + "scrapes share one); more get 503 at once. 0 means no limit."),
+        .value("web.max-response-memory", default: "16MiB",
+               help: "Maximum bytes of answers held until their clients read them (one shared answer counts "
+                   + "once); beyond it new requests get 503. As 16MiB or 512KiB; 0 means no limit."),
         .value("web.max-connections", default: "2048",
                help: "Maximum number of open HTTP connections; more wait in the listen backlog."),
         .value("web.max-connections-per-address", default: "32",
@@ -75,6 +79,8 @@ struct ExporterOptions {
     let systemdSocket: Bool
     let telemetryPath: String
     let maxRequests: Int
+    /// `--web.max-response-memory`, in bytes.
+    let maxResponseMemory: Int
     let httpLimits: HTTPServerLimits
     let exporterMetrics: Bool
     let webConfigFile: String?
@@ -94,6 +100,8 @@ struct ExporterOptions {
         listenAddresses = addresses
         systemdSocket = flags.bool("web.systemd-socket")
         maxRequests = try flags.integer("web.max-requests", in: 0...100_000)
+        maxResponseMemory = try ByteSizeFlag.bytes(flags.string("web.max-response-memory"), flag: "web.max-response-memory",
+                                                   in: 0...(1 << 40))
         httpLimits = HTTPServerLimits(
             maxConnections: try flags.integer("web.max-connections", in: 1...1_000_000),
             maxConnectionsPerAddress: try flags.integer("web.max-connections-per-address", in: 0...1_000_000),

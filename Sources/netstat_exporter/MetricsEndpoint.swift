@@ -2,13 +2,32 @@ import Collectors
 import Exposition
 import HTTPServer
 
-/// Routes a request: the telemetry path scrapes the registry and encodes the families in the
-/// format and coding the client accepts; `/` is a small landing page; anything else is 404.
+/// Routes a request: the telemetry path becomes a scrape for the `ScrapeCoalescer`, in the format
+/// and coding the client accepts; `/` is a small landing page; anything else is 404.
 struct MetricsEndpoint: Sendable {
+    /// What a request comes to: an answer now, or a scrape to be answered by a collection.
+    enum Reply {
+        case now(HTTPResponse)
+        case scrape(ScrapeRequest)
+    }
+
     let registry: CollectorRegistry
     let telemetryPath: String
-    let limiter: ScrapeLimiter
-    let exporterMetrics: Bool
+    let coalescer: ScrapeCoalescer
+
+    /// The endpoint and its coalescer, whose collections scrape `registry` and add the
+    /// exporter's own metrics.
+    init(registry: CollectorRegistry, telemetryPath: String, maxRequests: Int, memory: ResponseMemory,
+         exporterMetrics: Bool) {
+        self.registry = registry
+        self.telemetryPath = telemetryPath
+        coalescer = ScrapeCoalescer(limit: maxRequests, memory: memory) { filter, statistics in
+            var metrics = registry.scrape(include: filter.includes)
+            ServingMetrics.write(statistics, into: &metrics)
+            if exporterMetrics { ProcessMetrics.collect(into: &metrics) }
+            return metrics
+        }
+    }
 
     /// What a scrape can be answered in, in the order that wins a tie: text 0.0.4 first, as
     /// `Accept: */*` (curl, a browser) should get the classic format.
@@ -19,46 +38,37 @@ struct MetricsEndpoint: Sendable {
          OpenMetricsEncoder.contentType, { OpenMetricsEncoder.encode($0) }),
     ]
 
-    func respond(to request: HTTPRequest) -> HTTPResponse {
+    func respond(to request: HTTPRequest) -> Reply {
         let isRead = request.method == "GET" || request.method == "HEAD"
         switch request.path {
         case telemetryPath:
-            guard isRead else { return methodNotAllowed() }
+            guard isRead else { return .now(methodNotAllowed()) }
             return scrape(request)
         case "/":
-            guard isRead else { return methodNotAllowed() }
-            return HTTPResponse(status: 200, headers: [("Content-Type", "text/html; charset=utf-8")],
-                                body: Array(landingPage.utf8))
+            guard isRead else { return .now(methodNotAllowed()) }
+            return .now(HTTPResponse(status: 200, headers: [("Content-Type", "text/html; charset=utf-8")],
+                                     body: Array(landingPage.utf8)))
         default:
-            return .text(404, "404 page not found")
+            return .now(.text(404, "404 page not found"))
         }
     }
 
-    private func scrape(_ request: HTTPRequest) -> HTTPResponse {
+    /// The 503 of a scrape beyond `--web.max-requests`.
+    var tooManyRequests: HTTPResponse {
+        .text(503, "too many concurrent scrapes (--web.max-requests=\(coalescer.limit)), try again later")
+    }
+
+    private func scrape(_ request: HTTPRequest) -> Reply {
         let filter: ScrapeFilter
         do {
             filter = try ScrapeFilter(request, enabled: registry.collectorNames)
         } catch {
-            return .text(400, error.description)
+            return .now(.text(400, error.description))
         }
-        let formats = MetricsEndpoint.formats
         // A client that accepts none of our formats still gets text, as every exporter does.
-        let format = formats[AcceptHeader(request.header("Accept")).preferred(among: formats.map(\.type)) ?? 0]
-        let scraped: [UInt8]? = limiter.run {
-            var metrics = registry.scrape(include: filter.includes)
-            if exporterMetrics { ProcessMetrics.collect(into: &metrics) }
-            return format.encode(metrics)
-        }
-        guard let body = scraped else {
-            return .text(503, "too many concurrent scrapes (--web.max-requests=\(limiter.limit)), try again later")
-        }
-        var response = HTTPResponse(status: 200, headers: [("Content-Type", format.contentType),
-                                                           ("Vary", "Accept, Accept-Encoding")], body: body)
-        if AcceptEncoding(request.header("Accept-Encoding")).allows("gzip"), let compressed = Gzip.compress(body) {
-            response.body = compressed
-            response.headers.append(("Content-Encoding", "gzip"))
-        }
-        return response
+        let format = AcceptHeader(request.header("Accept")).preferred(among: Self.formats.map(\.type)) ?? 0
+        return .scrape(ScrapeRequest(filter: filter, format: format,
+                                     gzip: AcceptEncoding(request.header("Accept-Encoding")).allows("gzip")))
     }
 
     private func methodNotAllowed() -> HTTPResponse {

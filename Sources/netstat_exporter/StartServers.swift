@@ -4,13 +4,14 @@ import Logging
 /// Starts the HTTP servers: one per `--web.listen-address`, or with `--web.systemd-socket` one
 /// per listening socket systemd passed (the addresses are then systemd's, from the .socket unit).
 /// Either way every server has the same TLS settings and handler, so the web config applies alike.
-func startServers(_ options: ExporterOptions, limits: HTTPServerLimits, workers: WorkerPool, tls: TLSSettings?,
+func startServers(_ options: ExporterOptions, limits: HTTPServerLimits, workers: WorkerPool, memory: ResponseMemory,
+                  tls: TLSSettings?,
                   log: @escaping HTTPServer.ErrorLog,
                   handler: @escaping HTTPServer.Handler) throws(HTTPServerError) -> [HTTPServer] {
     guard options.systemdSocket else {
         var servers: [HTTPServer] = []
         for address in options.listenAddresses {
-            servers.append(try HTTPServer(address: address, limits: limits, workers: workers, tls: tls, log: log,
+            servers.append(try HTTPServer(address: address, limits: limits, workers: workers, memory: memory, tls: tls, log: log,
                                           handler: handler))
         }
         return servers
@@ -25,7 +26,7 @@ func startServers(_ options: ExporterOptions, limits: HTTPServerLimits, workers:
     }
     var servers: [HTTPServer] = []
     for fd in sockets {
-        servers.append(try HTTPServer(listeningSocket: fd, limits: limits, workers: workers, tls: tls, log: log,
+        servers.append(try HTTPServer(listeningSocket: fd, limits: limits, workers: workers, memory: memory, tls: tls, log: log,
                                       handler: handler))
     }
     return servers

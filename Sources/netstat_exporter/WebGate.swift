@@ -27,8 +27,11 @@ final class WebGate: Sendable {
         inForce.withLock { $0 = next }
     }
 
-    func respond(to request: HTTPRequest) -> HTTPResponse {
+    /// Answers `request` through `responder`: a refusal or page at once, a scrape when the
+    /// collection it waits for is done (the web config's headers go on every answer).
+    func respond(to request: HTTPRequest, via responder: HTTPResponder) {
         let current = inForce.withLock { $0 }
+        let headers = current.config.headers.map { (name: $0.name, value: $0.value) }
         var response: HTTPResponse
         if !current.config.clientAuth.admits(request.clientCertificate) {
             response = .text(403, "403 a valid client certificate is required")
@@ -36,7 +39,14 @@ final class WebGate: Sendable {
             response = .text(401, "401 unauthorized")
             response.headers.append(("WWW-Authenticate", "Basic realm=\"netstat_exporter\", charset=\"UTF-8\""))
         } else {
-            response = endpoint.respond(to: request)
+            switch endpoint.respond(to: request) {
+            case .now(let page):
+                response = page
+            case .scrape(let scrape):
+                let waiter = ScrapeCoalescer.Waiter(scrape: scrape, headers: headers, responder: responder)
+                if endpoint.coalescer.submit(waiter) { return }
+                response = endpoint.tooManyRequests
+            }
         }
         if response.status >= 400, Log.logger.isEnabled(.debug) {
             // Every refusal below the server (auth, bad filter, wrong method, busy, not found)
@@ -45,7 +55,7 @@ final class WebGate: Sendable {
             Log.requestRefused(status: response.status, reason: String(reason.prefix { $0 != "\n" }),
                                method: request.method, path: request.path)
         }
-        response.headers.append(contentsOf: current.config.headers.map { ($0.name, $0.value) })
-        return response
+        response.headers.append(contentsOf: headers)
+        responder.respond(response)
     }
 }

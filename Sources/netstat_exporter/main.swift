@@ -62,14 +62,15 @@ case .run(let flags):
             exitWithError("--web.config.file=\(path): \(error)")
         }
     }
+    let memory = ResponseMemory(limit: options.maxResponseMemory)
     let endpoint = MetricsEndpoint(registry: registry, telemetryPath: options.telemetryPath,
-                                   limiter: ScrapeLimiter(limit: options.maxRequests),
+                                   maxRequests: options.maxRequests, memory: memory,
                                    exporterMetrics: options.exporterMetrics)
     let gate = WebGate(config: webConfig, endpoint: endpoint)
-    // Handlers run on workers, not on the polling thread. Scrapes beyond max-requests are
-    // answered 503 at once, so max-requests workers are the most that can be busy scraping; a
-    // few more keep the landing page, 401s and 503s quick meanwhile.
-    let workers = WorkerPool(maxThreads: options.maxRequests == 0 ? 64 : options.maxRequests + 4)
+    // Handlers run on workers, not on the polling thread. A scrape waits for its collection
+    // holding no thread, and one collection runs at a time, so one worker collects and the
+    // others keep the landing page, refusals and bcrypt checks of basic auth quick meanwhile.
+    let workers = WorkerPool(maxThreads: 4)
     var limits = options.httpLimits
     let softFileLimit = FileDescriptorLimit.raiseSoftLimit()
     let fitting = FileDescriptorLimit.connectionsThatFit(limits.maxConnections, softLimit: softFileLimit)
@@ -81,9 +82,9 @@ case .run(let flags):
     let httpErrors = HTTPErrorLog()
     var servers: [HTTPServer]
     do {
-        servers = try startServers(options, limits: limits, workers: workers, tls: webConfig.tls,
+        servers = try startServers(options, limits: limits, workers: workers, memory: memory, tls: webConfig.tls,
                                    log: { httpErrors.log(format: $0, line: $1) }) {
-            gate.respond(to: $0)
+            gate.respond(to: $0, via: $1)
         }
     } catch {
         exitWithError(error.description)

@@ -62,7 +62,8 @@ struct SystemdSocketsTests {
         let (read, write) = try pipeDescriptors()
         defer { close(read); close(write) }
         #expect(throws: HTTPServerError.systemdSockets("descriptor \(read) is not a listening TCP socket")) {
-            try HTTPServer(listeningSocket: read, workers: WorkerPool(maxThreads: 1)) { _ in HTTPResponse(status: 200) }
+            try HTTPServer(listeningSocket: read, workers: WorkerPool(maxThreads: 1),
+                           memory: ResponseMemory(limit: 0)) { _, responder in responder.respond(HTTPResponse(status: 200)) }
         }
     }
 }

@@ -115,19 +115,21 @@ import TestSupport
         #expect(try RawHTTPResponse.get("/metrics", port: exporter.port, from: Self.scraper).status == 200)
     }
 
-    @Test func aThousandConcurrentScrapesGet503BeyondMaxRequests() throws {
-        // Ten scrapes are held on a FIFO, so exactly ten slots are taken when the rest arrive.
+    @Test func aThousandConcurrentScrapesGet503BeyondMaxRequestsAndTheRestShareOneCollection() throws {
+        // The first scrape's collection is held on a FIFO, so the other 999 arrive while it runs:
+        // nine wait for the next collection (ten in flight), the rest are refused at once.
         let procfs = try ScrapeLimitTests.BlockingProcfs()
         let exporter = try RunningExporter(["--web.listen-address=127.0.0.1:0", "--path.procfs=\(procfs.root.path)",
                                             "--web.max-requests=10"])
-        var clients: [LoopbackClient] = []
-        for index in 0..<1000 {
-            let client = try LoopbackClient(from: "127.0.0.\(2 + index % 100)", port: exporter.port)
-            clients.append(client)
+        let request = "GET /metrics?collect[]=sockets HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        var clients = [try LoopbackClient(from: "127.0.0.2", port: exporter.port)]
+        clients[0].send(request, timeout: 2)
+        let heldWriter = procfs.waitForReader()
+        try #require(heldWriter >= 0)
+        for index in 1..<1000 {
+            clients.append(try LoopbackClient(from: "127.0.0.\(2 + index % 100)", port: exporter.port))
         }
-        for client in clients {
-            client.send("GET /metrics?collect[]=sockets HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", timeout: 2)
-        }
+        for client in clients.dropFirst() { client.send(request, timeout: 2) }
         var responses = Array(repeating: [UInt8](), count: clients.count)
         var closed = Array(repeating: false, count: clients.count)
         let deadline = Date().addingTimeInterval(20)
@@ -141,18 +143,30 @@ import TestSupport
             usleep(20_000)
         }
         let vitals = ExporterVitals(pid: exporter.pid)
-        for _ in 0..<10 {
-            let writer = procfs.waitForReader(timeout: 2)
-            if writer < 0 { break }
-            try procfs.release(writer)
+        try procfs.release(heldWriter)
+        responses[0] += clients[0].readToEnd(timeout: 10)
+        // The nine waiting get the next collection, which opens the FIFO only after the first one
+        // has finished with it.
+        let nextWriter = procfs.waitForReader(timeout: 10)
+        try #require(nextWriter >= 0)
+        try procfs.release(nextWriter)
+        for index in clients.indices.dropFirst() where !closed[index] {
+            responses[index] += clients[index].readToEnd(timeout: 10)
         }
-        for index in clients.indices where !closed[index] {
-            responses[index] += clients[index].readToEnd(timeout: max(0.1, deadline.timeIntervalSinceNow))
-        }
-        let statuses = responses.map { RawHTTPResponse.parse($0, methods: ["GET"]).first?.status ?? 0 }
+        let parsed = responses.map { RawHTTPResponse.parse($0, methods: ["GET"]).first }
+        let statuses = parsed.map { $0?.status ?? 0 }
         #expect(statuses.filter { $0 == 503 }.count == 990)
         #expect(statuses.filter { $0 == 200 }.count == 10)
-        #expect(try #require(vitals.threads) <= 10 + 4 + 6, "\(vitals)")
+        #expect(statuses[0] == 200)
+        let served = parsed.dropFirst().filter { $0?.status == 200 }.map { String(decoding: $0!.body, as: UTF8.self) }
+        #expect(served.count == 9)
+        for body in served {
+            #expect(body.contains("\nnetstat_scrape_collection_requests 9\n"))
+            #expect(body.contains("\nnetstat_scrape_collections_total 2\n"))
+            #expect(body.contains("\nnetstat_scrape_requests_total{result=\"max_requests\"} 990\n"))
+            #expect(body == served[0], "the nine share one body")
+        }
+        #expect(try #require(vitals.threads) <= 12, "\(vitals)")
         #expect(exporter.process.isRunning)
         #expect(try RawHTTPResponse.get("/", port: exporter.port, from: Self.scraper).status == 200)
     }
