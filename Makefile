@@ -27,7 +27,8 @@ APT_PACKAGES := libmicrohttpd-dev libgnutls28-dev libstdc++-12-dev zlib1g-dev li
 	dpkg-dev help2man chrpath lintian mmdebstrap python3-pip podman runc jsonnet
 # kubectl for `kubectl kustomize` (KubernetesManifestTests): Debian's kubernetes-client (kubectl
 # 1.20, kustomize built in), unless some kubectl is installed already: another package's (Google
-# Cloud SDK's `kubectl`) owns /usr/bin/kubectl too, and the two cannot both be installed.
+# Cloud SDK's `kubectl`) owns /usr/bin/kubectl too, and the two cannot both be installed. kubectl
+# 1.20's kustomize knows no Components: the tests of packaging/kubernetes/podmonitor cancel there.
 APT_PACKAGES += $(if $(shell command -v kubectl 2>/dev/null),,kubernetes-client)
 
 # PyPI packages the tests need, installed with Debian's pip into PYTHON_PACKAGES_DIR (the tests put
