@@ -27,7 +27,8 @@ APT_PACKAGES := libmicrohttpd-dev libgnutls28-dev libstdc++-12-dev zlib1g-dev li
 	dpkg-dev help2man chrpath lintian mmdebstrap python3-pip podman runc jsonnet
 # kubectl for `kubectl kustomize` (KubernetesManifestTests): Debian's kubernetes-client (kubectl
 # 1.20, kustomize built in), unless some kubectl is installed already: another package's (Google
-# Cloud SDK's `kubectl`) owns /usr/bin/kubectl too, and the two cannot both be installed.
+# Cloud SDK's `kubectl`) owns /usr/bin/kubectl too, and the two cannot both be installed. kubectl
+# 1.20's kustomize knows no Components: the tests of packaging/kubernetes/podmonitor cancel there.
 APT_PACKAGES += $(if $(shell command -v kubectl 2>/dev/null),,kubernetes-client)
 
 # PyPI packages the tests need, installed with Debian's pip into PYTHON_PACKAGES_DIR (the tests put
@@ -137,8 +138,12 @@ fuzz-smoke: ensure-deps
 	FUZZ_RUNS=5000 FUZZ_SECONDS=20 bash fuzz/run.sh
 
 # The binary, the systemd units (service with ExecStart pointed at $(PREFIX)/bin, and the
-# socket for activation), the example web config,
-# the Kubernetes manifest and the dashboards. DESTDIR stages the tree for a package.
+# socket for activation), the example web config, the Kubernetes manifests and the dashboards.
+# The manifests are the kustomize base and its component podmonitor/, every .yaml of
+# packaging/kubernetes (each one listed by a kustomization.yaml: KubernetesManifestTests), so
+# `kubectl kustomize $(DATADIR)/kubernetes` renders; not generate-prometheusrule.py, which reads
+# the repository's rule files. DESTDIR stages the tree for a package.
+KUBERNETES_FILES := $(sort $(wildcard packaging/kubernetes/*.yaml packaging/kubernetes/*/*.yaml))
 install: release
 	install -D -m 0755 $(BINARY) $(DESTDIR)$(PREFIX)/bin/netstat_exporter
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DATADIR)/kubernetes
@@ -147,7 +152,9 @@ install: release
 	chmod 0644 $(DESTDIR)$(UNITDIR)/netstat_exporter.service
 	install -m 0644 packaging/netstat_exporter.socket $(DESTDIR)$(UNITDIR)/netstat_exporter.socket
 	install -m 0644 packaging/web-config.example.yml $(DESTDIR)$(DATADIR)/web-config.example.yml
-	install -m 0644 packaging/kubernetes/daemonset.yaml $(DESTDIR)$(DATADIR)/kubernetes/daemonset.yaml
+	for file in $(KUBERNETES_FILES); do \
+		install -D -m 0644 $$file $(DESTDIR)$(DATADIR)/kubernetes/$${file#packaging/kubernetes/} || exit 1; \
+	done
 	if [ -d dashboards ]; then \
 		install -d $(DESTDIR)$(DATADIR)/dashboards && cp -R dashboards/. $(DESTDIR)$(DATADIR)/dashboards/; \
 	fi

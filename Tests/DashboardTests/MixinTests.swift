@@ -17,6 +17,32 @@ import TestSupport
                           "jsonnet").stdout
     }
 
+    /// The thresholds, recording rules and alerts, rendered with a `_config` override (a jsonnet
+    /// object such as `{ netstatSelector: '…' }`) into one rule file, as `render` writes them.
+    static func renderRules(_ config: String) throws -> String {
+        try jsonnet("""
+            local m = (import 'mixin.libsonnet') + { _config+:: \(config) };
+            (import 'lib/yaml.libsonnet').manifest({ groups: m.prometheusRules.groups + m.prometheusAlerts.groups })
+            """)
+    }
+
+    /// The committed thresholds.yml and rules.yml, the rules in the order `renderRules` writes them.
+    static func committedRules() throws -> [PrometheusRule] {
+        try PrometheusRule.parse(DashboardFiles.text(DashboardFiles.thresholds))
+            + PrometheusRule.parse(DashboardFiles.text(DashboardFiles.rules))
+    }
+
+    /// promtool accepts a rendered rule file, and finds `count` rules in it.
+    static func expectPromtoolAccepts(_ yaml: String, rules count: Int, name: String) throws {
+        let directory = try Fixtures.temporaryDirectory(name)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("rules.yml").path
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
+        let check = try Shell.run(["promtool", "check", "rules", path])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("SUCCESS: \(count) rules found"), "\(check.stdout)")
+    }
+
     /// `render` into a temporary directory writes exactly the committed files, and promtool
     /// accepts the rendered rules.
     @Test func renderReproducesTheCommittedFilesByteForByte() throws {
@@ -70,6 +96,66 @@ import TestSupport
         try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
         let check = try Shell.run(["promtool", "check", "rules", path])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+    }
+
+    /// `_config.netstatSelector` is in every netstat_* selector of every recording rule and alert
+    /// (as node-mixin's nodeExporterSelector), read with a PromQL selector parser; taken out again,
+    /// every expression is the committed one (so nothing else moved, and the recorded series and
+    /// thresholds the alerts read are as they were). promtool accepts the result.
+    @Test func selectorOverrideNarrowsEveryRuleAndAlert() throws {
+        let yaml = try Self.renderRules("{ netstatSelector: 'job=\"netstat\"' }")
+        let narrowed = PrometheusRule.parse(yaml)
+        let committed = try Self.committedRules()
+        #expect(narrowed.map(\.name) == committed.map(\.name))
+        #expect(narrowed.count == 64)
+
+        let job = PromQLSelectors.Matcher(label: "job", op: "=", value: "netstat")
+        var netstatSelectors = 0
+        var rulesWithOne: [PrometheusRule] = []
+        for (rule, original) in zip(narrowed, committed) {
+            let selectors = try PromQLSelectors.selectors(in: rule.expr).filter { $0.metric?.hasPrefix("netstat_") ?? true }
+            netstatSelectors += selectors.count
+            if !selectors.isEmpty { rulesWithOne.append(rule) }
+            for selector in selectors {
+                #expect(selector.matchers.first == job,
+                        "\(rule.name): \(selector.metric ?? "{…}") \(selector.matchers) lacks \(job)")
+            }
+            let restored = rule.expr.replacingOccurrences(of: "{job=\"netstat\"}", with: "")
+                .replacingOccurrences(of: "{job=\"netstat\", ", with: "{")
+            #expect(restored == original.expr, "\(rule.name)")
+        }
+        // Not a parser that finds nothing: 36 selectors in 20 recording rules and 5 alerts (the other
+        // rules and alerts read recorded series and thresholds only).
+        #expect(netstatSelectors == 36)
+        #expect(rulesWithOne.filter { $0.kind == .record }.count == 20)
+        #expect(rulesWithOne.filter { $0.kind == .alert }.map(\.name)
+                == ["NetstatListenDrops", "NetstatPublicPeer", "NetstatPeerConnectionFlood", "NetstatInterfaceDown",
+                    "NetstatExporterCollectorFailing"])
+        try Self.expectPromtoolAccepts(yaml, rules: 64, name: "mixin-selector")
+    }
+
+    /// `_config.alertFor` sets an alert's `for:` and the duration its description names, and gives
+    /// one to an alert that has none by default; every other alert keeps the committed `for:`.
+    @Test func alertForOverrideSetsTheDurations() throws {
+        let yaml = try Self.renderRules("{ alertFor+:: { NetstatCloseWaitHigh: '1h', NetstatListenDrops: '90s' } }")
+        let rendered = PrometheusRule.parse(yaml).filter { $0.kind == .alert }
+        let committed = try Self.committedRules().filter { $0.kind == .alert }
+        #expect(rendered.map(\.name) == committed.map(\.name))
+        let closeWait = try #require(rendered.first { $0.name == "NetstatCloseWaitHigh" })
+        #expect(closeWait.forDuration == "1h")
+        #expect(closeWait.description.contains(" on port {{ $labels.port }} for 1 hour: the peers closed"),
+                "\(closeWait.description)")
+        let committedCloseWait = try #require(committed.first { $0.name == "NetstatCloseWaitHigh" })
+        #expect(committedCloseWait.forDuration == "5m")
+        #expect(committedCloseWait.description.contains(" for 5 minutes: the peers closed"))
+        #expect(rendered.first { $0.name == "NetstatListenDrops" }?.forDuration == "90s")
+        #expect(committed.first { $0.name == "NetstatListenDrops" }?.forDuration == nil)
+        for (alert, original) in zip(rendered, committed)
+        where alert.name != "NetstatCloseWaitHigh" && alert.name != "NetstatListenDrops" {
+            #expect(alert.forDuration == original.forDuration, "\(alert.name)")
+            #expect(alert.description == original.description, "\(alert.name)")
+        }
+        try Self.expectPromtoolAccepts(yaml, rules: 64, name: "mixin-alert-for")
     }
 
     /// `_config.netstatSelector` narrows the dashboard's job and instance variables; empty (the

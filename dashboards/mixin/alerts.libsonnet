@@ -1,18 +1,35 @@
 // Alerting rules. The numbers they compare with are the netstat:threshold:* series of
-// rules.libsonnet (from _config.thresholds); each alert's `for:` is here, next to it.
+// rules.libsonnet (from _config.thresholds); each alert's `for:` is _config.alertFor[<alert>]
+// (config.libsonnet; an alert it does not name has none), and so are the durations the
+// descriptions name. Every netstat_* selector carries _config.netstatSelector
+// (lib/selector.libsonnet): s(metric, matchers) is `metric{<netstatSelector>, <matchers>}`.
 {
+  local s(metric, matchers='') = (import 'lib/selector.libsonnet').selector($._config.netstatSelector, metric, matchers),
+  local alertFor = $._config.alertFor,
+  local withFor(rule) = if std.objectHas(alertFor, rule.alert) then rule { 'for': alertFor[rule.alert] } else rule,
+  // An alert's `for:` in words, for its description: '5m' is '5 minutes' (a duration of more
+  // than one unit, such as '1h30m', as it is).
+  local forText(alert) =
+    local d = alertFor[alert];
+    local units = { s: 'second', m: 'minute', h: 'hour', d: 'day', w: 'week' };
+    local unit = d[std.length(d) - 1];
+    local number = d[:std.length(d) - 1];
+    local isNumber = number != '' && std.length(std.stripChars(number, '0123456789')) == 0;
+    if std.objectHas(units, unit) && isNumber then
+      '%s %s%s' % [number, units[unit], if number == '1' then '' else 's']
+    else d,
+
   prometheusAlerts+:: {
     groups+: [
       {
         name: 'netstat-alerts',
-        rules: [
+        rules: std.map(withFor, [
           {
             alert: 'NetstatCloseWaitHigh',
             expr: |||
               instance_process_port:netstat_tcp_close_wait_connections:sum
                 > on() group_left() netstat:threshold:close_wait_connections
             |||,
-            'for': '5m',
             labels: {
               severity: 'warning',
             },
@@ -27,7 +44,7 @@
               description: std.join(' ', [
                 'Process {{ $labels.process }} on {{ $labels.instance }}{{ with $labels.netns }} (network',
                 'namespace {{ . }}){{ end }} has had more than the threshold of CLOSE_WAIT connections on port {{',
-                '$labels.port }} for 5 minutes: the peers closed, the application never called close(). It is',
+                '$labels.port }} for ' + forText('NetstatCloseWaitHigh') + ': the peers closed, the application never called close(). It is',
                 'leaking sockets.',
               ]),
               runbook_url: 'dashboards/RUNBOOK.md#netstatclosewaithigh',
@@ -39,7 +56,6 @@
               deriv(instance_process_port:netstat_tcp_close_wait_connections:sum[30m]) * 1800
                 >= on() group_left() netstat:threshold:close_wait_growth_30m
             |||,
-            'for': '15m',
             labels: {
               severity: 'info',
             },
@@ -54,7 +70,8 @@
               description: std.join(' ', [
                 'CLOSE_WAIT connections of process {{ $labels.process }} on port {{ $labels.port }} on {{',
                 '$labels.instance }}{{ with $labels.netns }} (network namespace {{ . }}){{ end }} grew by {{',
-                '$value | printf "%.0f" }} per 30 minutes, steadily for 15 minutes: a slow leak, even if still',
+                '$value | printf "%.0f" }} per 30 minutes, steadily for ' + forText('NetstatCloseWaitGrowing')
+                + ': a slow leak, even if still',
                 'below the CLOSE_WAIT threshold.',
               ]),
               runbook_url: 'dashboards/RUNBOOK.md#netstatclosewaitgrowing',
@@ -66,7 +83,6 @@
               instance_listener:netstat_tcp_listen_queue_fill:ratio
                 > on() group_left() netstat:threshold:listen_queue_fill_ratio
             |||,
-            'for': '2m',
             labels: {
               severity: 'critical',
             },
@@ -82,7 +98,8 @@
               description: std.join(' ', [
                 'The listener of process {{ $labels.process }} on {{ $labels.address }} port {{ $labels.port }}',
                 'on {{ $labels.instance }}{{ with $labels.netns }} (network namespace {{ . }}){{ end }} has not',
-                'accepted its queued connections for 2 minutes; new clients time out. The process is stuck or too',
+                'accepted its queued connections for ' + forText('NetstatListenQueueFull')
+                + '; new clients time out. The process is stuck or too',
                 'slow to call accept().',
               ]),
               runbook_url: 'dashboards/RUNBOOK.md#netstatlistenqueuefull',
@@ -123,9 +140,9 @@
             // reads the queue from the raw series, scraped with the drops (a recorded ratio may lag).
             // The count is increase()'s estimate, extrapolated over the window: "about".
             expr: |||
-              increase(netstat_tcp_listen_drops_total[5m])
+              increase(%s[5m])
                 > on() group_left() netstat:threshold:listen_drops_5m
-            |||,
+            ||| % s('netstat_tcp_listen_drops_total'),
             labels: {
               severity: 'warning',
             },
@@ -167,7 +184,6 @@
               instance:netstat_tcpext_syncookies_sent:rate5m
                 > on() group_left() netstat:threshold:syncookies_sent_per_second
             |||,
-            'for': '2m',
             labels: {
               severity: 'warning',
             },
@@ -191,9 +207,8 @@
           {
             alert: 'NetstatPublicPeer',
             expr: |||
-              sum without (scope) (netstat_tcp_peer_connections{scope="public", network_zone="internal"}) > 0
-            |||,
-            'for': '1m',
+              sum without (scope) (%s) > 0
+            ||| % s('netstat_tcp_peer_connections', 'scope="public", network_zone="internal"'),
             labels: {
               severity: 'warning',
             },
@@ -225,16 +240,18 @@
             // share of a busy port's inbound sockets: a scraper, a leaking client, a flood from one place.
             expr: |||
               (
-                sum without (scope, state, process) (netstat_tcp_top_peer_connections{direction="inbound"})
+                sum without (scope, state, process) (%(peers)s)
                   / ignoring (peer) group_left()
-                sum without (state, process, user) (netstat_tcp_connections{direction="inbound"})
+                sum without (state, process, user) (%(connections)s)
               )
                 > on() group_left() netstat:threshold:peer_connection_share
               and ignoring (peer)
-              sum without (state, process, user) (netstat_tcp_connections{direction="inbound"})
+              sum without (state, process, user) (%(connections)s)
                 > on() group_left() netstat:threshold:peer_connection_min_sockets
-            |||,
-            'for': '5m',
+            ||| % {
+              peers: s('netstat_tcp_top_peer_connections', 'direction="inbound"'),
+              connections: s('netstat_tcp_connections', 'direction="inbound"'),
+            },
             labels: {
               severity: 'warning',
             },
@@ -263,7 +280,6 @@
               instance_device:netstat_interface_faults:ratio_rate5m
                 > on() group_left() netstat:threshold:interface_fault_ratio
             |||,
-            'for': '10m',
             labels: {
               severity: 'warning',
             },
@@ -278,7 +294,7 @@
               description: std.join(' ', [
                 'Device {{ $labels.device }} on {{ $labels.instance }}{{ with $labels.netns }} (network namespace',
                 '{{ . }}){{ end }} has had {{ $labels.direction }} {{ $labels.fault }} above the threshold ratio',
-                'of its packets for 10 minutes.',
+                'of its packets for ' + forText('NetstatInterfaceErrors') + '.',
               ]),
               runbook_url: 'dashboards/RUNBOOK.md#netstatinterfaceerrors',
             },
@@ -286,11 +302,10 @@
           {
             alert: 'NetstatInterfaceDown',
             expr: |||
-              netstat_interface_up == 0
-              and on (instance, job, netns, device) netstat_interface_info{operstate="down"}
-              and on (instance, job, netns, device) max_over_time(netstat_interface_up[1d]) == 1
-            |||,
-            'for': '5m',
+              %(up)s == 0
+              and on (instance, job, netns, device) %(info)s
+              and on (instance, job, netns, device) max_over_time(%(up)s[1d]) == 1
+            ||| % { up: s('netstat_interface_up'), info: s('netstat_interface_info', 'operstate="down"') },
             labels: {
               severity: 'warning',
             },
@@ -304,7 +319,8 @@
               ]),
               description: std.join(' ', [
                 'Device {{ $labels.device }} on {{ $labels.instance }}{{ with $labels.netns }} (network namespace',
-                '{{ . }}){{ end }} was up within the last day and has had operstate down for 5 minutes.',
+                '{{ . }}){{ end }} was up within the last day and has had operstate down for '
+                + forText('NetstatInterfaceDown') + '.',
               ]),
               runbook_url: 'dashboards/RUNBOOK.md#netstatinterfacedown',
             },
@@ -318,7 +334,6 @@
               instance:netstat_tcp_out_segs:rate5m
                 > on() group_left() netstat:threshold:retransmit_min_segments_per_second
             |||,
-            'for': '10m',
             labels: {
               severity: 'warning',
             },
@@ -332,7 +347,8 @@
               ]),
               description: std.join(' ', [
                 '{{ $labels.instance }}{{ with $labels.netns }} (network namespace {{ . }}){{ end }} has',
-                'retransmitted more than the threshold share of the TCP segments it sent for 10 minutes: packet',
+                'retransmitted more than the threshold share of the TCP segments it sent for '
+                + forText('NetstatRetransmitsHigh') + ': packet',
                 'loss or congestion on a path.',
               ]),
               runbook_url: 'dashboards/RUNBOOK.md#netstatretransmitshigh',
@@ -349,7 +365,6 @@
               instance_port_process:netstat_tcp_sent_segments:rate5m
                 > on() group_left() netstat:threshold:port_retransmit_min_segments_per_second
             |||,
-            'for': '10m',
             labels: {
               severity: 'warning',
             },
@@ -364,7 +379,8 @@
               description: std.join(' ', [
                 'The {{ $labels.direction }} connections of process {{ $labels.process }} on port {{ $labels.port',
                 '}} on {{ $labels.instance }}{{ with $labels.netns }} (network namespace {{ . }}){{ end }} have',
-                'retransmitted more than the threshold share of the segments they sent for 10 minutes, while',
+                'retransmitted more than the threshold share of the segments they sent for '
+                + forText('NetstatRetransmitRatioHigh') + ', while',
                 'sending more than the minimum rate: segments to these peers or their acknowledgements are lost',
                 '(a congested or faulty path), or peers stopped answering.{{ range printf',
                 '"histogram_quantile(0.5, sum by (le) (netstat_tcp_rtt_seconds_bucket{instance=%q, netns=%q,',
@@ -387,7 +403,6 @@
               and
               instance:netstat_tcp_established_sockets:sum offset 1d
             |||,
-            'for': '30m',
             labels: {
               severity: 'info',
             },
@@ -403,7 +418,8 @@
                 '{{ $labels.instance }}{{ with $labels.netns }} (network namespace {{ . }}){{ end }} has {{ with',
                 'printf "instance:netstat_tcp_established_sockets:sum{instance=%q, netns=%q}" $labels.instance',
                 '$labels.netns | query }}{{ . | first | value }}{{ end }} established TCP sockets, more standard',
-                'deviations away from its 1-week average than the threshold, for 30 minutes; the Baseline row',
+                'deviations away from its 1-week average than the threshold, for '
+                + forText('NetstatConnectionsAnomaly') + '; the Baseline row',
                 'shows it against last week.',
               ]),
               runbook_url: 'dashboards/RUNBOOK.md#netstatconnectionsanomaly',
@@ -418,7 +434,6 @@
               instance:netstat_conntrack_table_fill:ratio
                 > on() group_left() netstat:threshold:conntrack_table_fill_ratio
             |||,
-            'for': '2m',
             labels: {
               severity: 'warning',
             },
@@ -428,7 +443,8 @@
                 'The connection-tracking table of {{ $labels.instance }} (the entries of all its network',
                 'namespaces together) has been above the threshold share of its limit, nf_conntrack_max{{ with',
                 'printf "netstat_conntrack_entries_limit{instance=%q}" $labels.instance | query }} ({{ . | first',
-                '| value | printf "%.0f" }}){{ end }}, for 2 minutes. When it is full the kernel drops the first',
+                '| value | printf "%.0f" }}){{ end }}, for ' + forText('NetstatConntrackTableFilling')
+                + '. When it is full the kernel drops the first',
                 'packet of every new connection ("nf_conntrack: table full, dropping packet"): new connections',
                 'time out, established ones go on. Most entries:{{ range $i, $s := printf "topk(3,',
                 'netstat_conntrack_entries{instance=%q})" $labels.instance | query }}{{ if $i }},{{ end }} {{',
@@ -472,8 +488,7 @@
           },
           {
             alert: 'NetstatExporterCollectorFailing',
-            expr: 'netstat_scrape_collector_success == 0',
-            'for': '10m',
+            expr: '%s == 0' % s('netstat_scrape_collector_success'),
             labels: {
               severity: 'warning',
             },
@@ -481,7 +496,8 @@
               summary: 'Collector {{ $labels.collector }} of netstat_exporter on {{ $labels.instance }} fails',
               description: std.join(' ', [
                 'The {{ $labels.collector }} collector of netstat_exporter on {{ $labels.instance }} has failed',
-                "every scrape for 10 minutes; its metrics are missing. The exporter's stderr names the file.",
+                'every scrape for ' + forText('NetstatExporterCollectorFailing')
+                + "; its metrics are missing. The exporter's stderr names the file.",
               ]),
               runbook_url: 'dashboards/RUNBOOK.md#netstatexportercollectorfailing',
             },
@@ -489,7 +505,6 @@
           {
             alert: 'NetstatThresholdsMissing',
             expr: 'absent(netstat:threshold:close_wait_connections)',
-            'for': '10m',
             labels: {
               severity: 'warning',
             },
@@ -502,7 +517,7 @@
               runbook_url: 'dashboards/RUNBOOK.md#netstatthresholdsmissing',
             },
           },
-        ],
+        ]),
       },
     ],
   },

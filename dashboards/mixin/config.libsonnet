@@ -4,20 +4,45 @@
 //     _config+:: {
 //       netstatSelector: 'job="netstat"',
 //       thresholds+:: { close_wait_connections: 200 },
+//       alertFor+:: { NetstatCloseWaitHigh: '15m' },
 //     },
 //   }
 {
   _config+:: {
-    // Label matchers (without braces) added to the dashboard's job and instance variable
-    // queries, as node-mixin's nodeExporterSelector: e.g. 'job="netstat"'. Empty: every job.
+    // Label matchers (without braces) added to every netstat_* selector of the recording rules
+    // and alerts, and to the dashboard's job and instance variable queries, as node-mixin's
+    // nodeExporterSelector: e.g. 'job="netstat"', or 'job="netstat", cluster="eu1"'. Empty: every
+    // job (the committed files). Recorded series (which most alerts read) carry the labels of the
+    // series they were recorded from, and the thresholds are constants: neither takes it.
     netstatSelector: '',
+
+    // `for:` of each alert: how long its condition must hold before it fires. The descriptions
+    // name it ("for 5 minutes"). An alert not named here has no `for:` (NetstatListenOverflows,
+    // NetstatListenDrops and NetstatConntrackInsertFailed: events, held by their 5 m windows);
+    // naming one gives it one.
+    alertFor+:: {
+      NetstatCloseWaitHigh: '5m',
+      NetstatCloseWaitGrowing: '15m',
+      NetstatListenQueueFull: '2m',
+      NetstatSynFlood: '2m',
+      NetstatPublicPeer: '1m',
+      NetstatPeerConnectionFlood: '5m',
+      NetstatInterfaceErrors: '10m',
+      NetstatInterfaceDown: '5m',
+      NetstatRetransmitsHigh: '10m',
+      NetstatRetransmitRatioHigh: '10m',
+      NetstatConnectionsAnomaly: '30m',
+      NetstatConntrackTableFilling: '2m',
+      NetstatExporterCollectorFailing: '10m',
+      NetstatThresholdsMissing: '10m',
+    },
 
     // Alert thresholds for dashboards/prometheus/rules.yml — the one place to change them.
     //
     // Each threshold is a recording rule holding a constant (`vector(N)`), so the alerts compare
     // against a series, the dashboard can draw the line, and an override is a different copy of
     // this file: load your own thresholds file instead of this one in `rule_files`.
-    // Durations (`for:`) stay in rules.yml, next to each alert.
+    // Durations (`for:`) are in alertFor above.
     // If this file is not loaded the alerts that use it stay silent, so NetstatThresholdsMissing
     // (in rules.yml) fires.
     // Here each threshold is a number in _config.thresholds; `render` writes them to

@@ -39,8 +39,12 @@ local thresholdOrder = [
 // then " (pod NS/NAME)" when `netstat_netns_info{pod_uid}` joins kube-state-metrics'
 // `kube_pod_info{uid}`. The join is a template query, so an alert's labels are the same with or
 // without kube-state-metrics; for the exporter's own namespace the text is as it always was.
+// Every netstat_* selector carries _config.netstatSelector (lib/selector.libsonnet): s(metric,
+// matchers) is `metric{<netstatSelector>, <matchers>}`, the bare name when both are empty.
 // Runbook: dashboards/RUNBOOK.md, one section per alert (the runbook_url anchors).
 {
+  local s(metric, matchers='') = (import 'lib/selector.libsonnet').selector($._config.netstatSelector, metric, matchers),
+
   prometheusRules+:: {
     groups+: [
       {
@@ -62,31 +66,31 @@ local thresholdOrder = [
           // Per-host totals by state (both address families).
           {
             record: 'instance_state:netstat_tcp_sockets:sum',
-            expr: 'sum without (family) (netstat_tcp_sockets)',
+            expr: 'sum without (family) (%s)' % s('netstat_tcp_sockets'),
           },
           {
             record: 'instance:netstat_tcp_established_sockets:sum',
-            expr: 'sum without (family, state) (netstat_tcp_sockets{state="established"})',
+            expr: 'sum without (family, state) (%s)' % s('netstat_tcp_sockets', 'state="established"'),
           },
           {
             record: 'instance:netstat_tcp_close_wait_sockets:sum',
-            expr: 'sum without (family, state) (netstat_tcp_sockets{state="close_wait"})',
+            expr: 'sum without (family, state) (%s)' % s('netstat_tcp_sockets', 'state="close_wait"'),
           },
           {
             record: 'instance:netstat_tcp_syn_recv_sockets:sum',
-            expr: 'sum without (family, state) (netstat_tcp_sockets{state="syn_recv"})',
+            expr: 'sum without (family, state) (%s)' % s('netstat_tcp_sockets', 'state="syn_recv"'),
           },
 
           // CLOSE_WAIT per owning process and port (inbound and outbound together).
           {
             record: 'instance_process_port:netstat_tcp_close_wait_connections:sum',
-            expr: 'sum without (direction, state, user) (netstat_tcp_connections{state="close_wait"})',
+            expr: 'sum without (direction, state, user) (%s)' % s('netstat_tcp_connections', 'state="close_wait"'),
           },
 
           // Accept-queue fill of each listener: 1 means the next SYN is dropped or overflows.
           {
             record: 'instance_listener:netstat_tcp_listen_queue_fill:ratio',
-            expr: 'netstat_tcp_listen_queue_length / netstat_tcp_listen_queue_max',
+            expr: '%s / %s' % [s('netstat_tcp_listen_queue_length'), s('netstat_tcp_listen_queue_max')],
           },
 
           // Baselines: 1 h, 1 d and 1 w averages (and the 1 w spread) of the per-host totals.
@@ -126,34 +130,35 @@ local thresholdOrder = [
           // Protocol rates and ratios.
           {
             record: 'instance:netstat_tcpext_listen_overflows:rate5m',
-            expr: 'rate(netstat_tcpext_listen_overflows_total[5m])',
+            expr: 'rate(%s[5m])' % s('netstat_tcpext_listen_overflows_total'),
           },
           {
             record: 'instance:netstat_tcpext_listen_drops:rate5m',
-            expr: 'rate(netstat_tcpext_listen_drops_total[5m])',
+            expr: 'rate(%s[5m])' % s('netstat_tcpext_listen_drops_total'),
           },
           {
             record: 'instance:netstat_tcpext_syncookies_sent:rate5m',
-            expr: 'rate(netstat_tcpext_syncookies_sent_total[5m])',
+            expr: 'rate(%s[5m])' % s('netstat_tcpext_syncookies_sent_total'),
           },
           {
             record: 'instance:netstat_tcp_out_segs:rate5m',
-            expr: 'rate(netstat_tcp_out_segs_total[5m])',
+            expr: 'rate(%s[5m])' % s('netstat_tcp_out_segs_total'),
           },
           {
             record: 'instance:netstat_tcp_retransmit:ratio_rate5m',
-            expr: 'rate(netstat_tcp_retrans_segs_total[5m]) / rate(netstat_tcp_out_segs_total[5m])',
+            expr: 'rate(%s[5m]) / rate(%s[5m])' % [s('netstat_tcp_retrans_segs_total'), s('netstat_tcp_out_segs_total')],
           },
 
           // Connection health (--collector.sockets.health): what the connections of one port,
           // direction and process sent, and the share of it retransmitted. Idle ones have no ratio (0/0).
           {
             record: 'instance_port_process:netstat_tcp_sent_segments:rate5m',
-            expr: 'rate(netstat_tcp_sent_segments_total[5m])',
+            expr: 'rate(%s[5m])' % s('netstat_tcp_sent_segments_total'),
           },
           {
             record: 'instance_port_process:netstat_tcp_retransmit:ratio_rate5m',
-            expr: 'rate(netstat_tcp_retransmitted_segments_total[5m]) / rate(netstat_tcp_sent_segments_total[5m])',
+            expr: 'rate(%s[5m]) / rate(%s[5m])' % [s('netstat_tcp_retransmitted_segments_total'),
+                                            s('netstat_tcp_sent_segments_total')],
           },
 
           // Conntrack (--collector.conntrack). The host's table holds the entries of every namespace:
@@ -161,26 +166,24 @@ local thresholdOrder = [
           // per instance without netns). A limit of 0 means no limit to the kernel: no ratio.
           {
             record: 'instance:netstat_conntrack_entries:sum',
-            expr: 'sum without (netns) (netstat_conntrack_entries)',
+            expr: 'sum without (netns) (%s)' % s('netstat_conntrack_entries'),
           },
           {
             record: 'instance:netstat_conntrack_table_fill:ratio',
-            expr: 'instance:netstat_conntrack_entries:sum / (netstat_conntrack_entries_limit > 0)',
+            expr: 'instance:netstat_conntrack_entries:sum / (%s > 0)' % s('netstat_conntrack_entries_limit'),
           },
 
           // Failed inserts (a packet dropped) per namespace.
           {
             record: 'instance:netstat_conntrack_insert_failed:rate5m',
-            expr: 'rate(netstat_conntrack_insert_failed_total[5m])',
+            expr: 'rate(%s[5m])' % s('netstat_conntrack_insert_failed_total'),
           },
 
           // Faults per packet of each device, one series per direction and kind of fault.
           {
             record: 'instance_device:netstat_interface_faults:ratio_rate5m',
-            expr: std.join(' ', [
-              'rate(netstat_interface_receive_errors_total[5m]) /',
-              'rate(netstat_interface_receive_packets_total[5m])',
-            ]),
+            expr: 'rate(%s[5m]) / rate(%s[5m])' % [s('netstat_interface_receive_errors_total'),
+                                                s('netstat_interface_receive_packets_total')],
             labels: {
               direction: 'receive',
               fault: 'errors',
@@ -188,10 +191,8 @@ local thresholdOrder = [
           },
           {
             record: 'instance_device:netstat_interface_faults:ratio_rate5m',
-            expr: std.join(' ', [
-              'rate(netstat_interface_receive_dropped_total[5m]) /',
-              'rate(netstat_interface_receive_packets_total[5m])',
-            ]),
+            expr: 'rate(%s[5m]) / rate(%s[5m])' % [s('netstat_interface_receive_dropped_total'),
+                                                s('netstat_interface_receive_packets_total')],
             labels: {
               direction: 'receive',
               fault: 'dropped',
@@ -199,10 +200,8 @@ local thresholdOrder = [
           },
           {
             record: 'instance_device:netstat_interface_faults:ratio_rate5m',
-            expr: std.join(' ', [
-              'rate(netstat_interface_transmit_errors_total[5m]) /',
-              'rate(netstat_interface_transmit_packets_total[5m])',
-            ]),
+            expr: 'rate(%s[5m]) / rate(%s[5m])' % [s('netstat_interface_transmit_errors_total'),
+                                                s('netstat_interface_transmit_packets_total')],
             labels: {
               direction: 'transmit',
               fault: 'errors',
@@ -210,10 +209,8 @@ local thresholdOrder = [
           },
           {
             record: 'instance_device:netstat_interface_faults:ratio_rate5m',
-            expr: std.join(' ', [
-              'rate(netstat_interface_transmit_dropped_total[5m]) /',
-              'rate(netstat_interface_transmit_packets_total[5m])',
-            ]),
+            expr: 'rate(%s[5m]) / rate(%s[5m])' % [s('netstat_interface_transmit_dropped_total'),
+                                                s('netstat_interface_transmit_packets_total')],
             labels: {
               direction: 'transmit',
               fault: 'dropped',

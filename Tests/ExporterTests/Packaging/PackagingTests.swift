@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// packaging/: `make install`, the systemd unit, the Kubernetes manifest, and the release
+/// packaging/: `make install`, the systemd unit, the Kubernetes manifests, and the release
 /// binary's shared libraries.
 @Suite struct PackagingTests {
     static let root = Fixtures.repositoryRoot.path
@@ -28,6 +28,7 @@ import TestSupport
         #expect(unit.contains("\nExecStart=/opt/ne/bin/netstat_exporter $NETSTAT_EXPORTER_ARGS\n"))
         #expect(files.fileExists(atPath: destination.path + "/opt/ne/share/netstat_exporter/web-config.example.yml"))
         #expect(files.fileExists(atPath: destination.path + "/opt/ne/share/netstat_exporter/kubernetes/daemonset.yaml"))
+        #expect(files.fileExists(atPath: destination.path + "/opt/ne/share/netstat_exporter/kubernetes/kustomization.yaml"))
         // Every dashboard file in the repository is installed.
         let dashboards = Self.root + "/dashboards"
         for case let relative as String in files.enumerator(atPath: dashboards) ?? FileManager.DirectoryEnumerator() {
@@ -38,6 +39,47 @@ import TestSupport
                     "\(relative)")
         }
         #expect(try Shell.run([binary, "--version"]).stdout.hasPrefix("netstat_exporter, version "))
+    }
+
+    /// `make install` puts the whole kustomize base in $(DATADIR)/kubernetes, and its component
+    /// podmonitor/: every manifest of packaging/kubernetes, not the generator script. Installed, each
+    /// renders (`kubectl kustomize`) exactly as it does from the repository.
+    @Test(.timeLimit(.minutes(5))) func makeInstallInstallsTheKustomizeBase() throws {
+        let destination = try Self.install(prefix: "/usr")
+        defer { try? FileManager.default.removeItem(at: destination) }
+        let installed = destination.path + "/usr/share/netstat_exporter/kubernetes"
+        func files(under directory: String) -> [String] {
+            (FileManager.default.enumerator(atPath: directory)?.allObjects as? [String] ?? []).filter {
+                var isDirectory: ObjCBool = false
+                return FileManager.default.fileExists(atPath: directory + "/" + $0, isDirectory: &isDirectory)
+                    && !isDirectory.boolValue
+            }.sorted()
+        }
+        let manifests = files(under: KubernetesManifestTests.base).filter { $0.hasSuffix(".yaml") }
+        #expect(manifests.contains("kustomization.yaml") && manifests.contains("podmonitor/kustomization.yaml"))
+        #expect(files(under: installed) == manifests)
+
+        guard Shell.has("kubectl") else {
+            try Test.cancel("kubectl is not installed (make deps: kubernetes-client): the installed base is not rendered")
+        }
+        let directory = try Fixtures.temporaryDirectory("installed-kustomize")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func render(_ kustomization: String) throws -> String {
+            let result = try Shell.run(["kubectl", "kustomize", kustomization], timeout: 30)
+            #expect(result.status == 0, "kubectl kustomize \(kustomization): \(result.stderr)")
+            return result.stdout
+        }
+        let base = try render(installed)
+        #expect(base.contains("\nkind: DaemonSet\n") && base.contains("\nkind: ServiceMonitor\n"))
+        #expect(base == (try render(KubernetesManifestTests.base)))
+
+        try KubernetesManifestTests.cancelUnlessKubectlBuildsComponents()
+        let withPodMonitor = try render(KubernetesManifestTests.overlay(
+            base: installed, component: installed + "/podmonitor", in: directory.appendingPathComponent("installed")))
+        #expect(withPodMonitor.contains("\nkind: PodMonitor\n") && !withPodMonitor.contains("\nkind: ServiceMonitor\n"))
+        #expect(withPodMonitor == (try render(KubernetesManifestTests.overlay(
+            base: KubernetesManifestTests.base, component: KubernetesManifestTests.podMonitorComponent,
+            in: directory.appendingPathComponent("repository")))))
     }
 
     /// systemd-analyze verify checks every directive and that ExecStart exists, so the installed
