@@ -178,11 +178,12 @@ static inline struct MHD_Daemon *netstat_mhd_start(
         MHD_OPTION_EXTERNAL_LOGGER, netstat_mhd_format_log, (void *)callbacks,
         MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd,
         MHD_OPTION_CONNECTION_LIMIT, limits.connections,
-        // Request line and headers must fit here (else 414/431). Above 32 KiB libmicrohttpd maps
-        // each connection's pool on its own and unmaps it at close, so an idle connection costs
-        // the pages it touched and churn gives memory back; its default 32 KiB comes from malloc,
-        // where reconnecting slowloris clients left RSS grown (docs/performance.md).
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(40 * 1024),
+        // Request line and headers must fit here (else 414/431); a scraper's are under 1 KiB. The
+        // whole pool ends up resident while a connection lives (a 40 KiB pool made 2,000 clients
+        // that never read their answers cost 80 MB), so it is small: 8 KiB, about 10 KiB a
+        // connection in all. Below 32 KiB libmicrohttpd takes it from malloc, and what a burst
+        // of connections leaves in the heap goes back through MemoryReturn (docs/performance.md).
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(8 * 1024),
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits.connections_per_address,
         MHD_OPTION_CONNECTION_TIMEOUT, limits.idle_timeout_seconds,
         MHD_OPTION_NOTIFY_COMPLETED, callbacks->completed, callbacks->context,

@@ -13,7 +13,7 @@ public struct HTTPServerLimits: Sendable, Hashable {
     /// which covers a client that stops reading its response.
     public var readTimeoutSeconds: Double
 
-    public init(maxConnections: Int = 2048, maxConnectionsPerAddress: Int = 32, readTimeoutSeconds: Double = 10) {
+    public init(maxConnections: Int = 2048, maxConnectionsPerAddress: Int = 64, readTimeoutSeconds: Double = 10) {
         self.maxConnections = maxConnections
         self.maxConnectionsPerAddress = maxConnectionsPerAddress
         self.readTimeoutSeconds = readTimeoutSeconds

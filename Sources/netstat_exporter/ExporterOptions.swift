@@ -40,7 +40,7 @@ struct ExporterOptions {
                    + "once); beyond it new requests get 503. As 16MiB or 512KiB; 0 means no limit."),
         .value("web.max-connections", default: "2048",
                help: "Maximum number of open HTTP connections; more wait in the listen backlog."),
-        .value("web.max-connections-per-address", default: "32",
+        .value("web.max-connections-per-address", default: "64",
                help: "Maximum number of open HTTP connections from one client address; more are closed at once. 0 means no limit."),
         .value("web.read-timeout", default: "10s",
                help: "Deadline for a whole request to arrive (and for an idle keep-alive connection); as 500ms, 10s or 1m."),

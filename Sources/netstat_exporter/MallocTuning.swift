@@ -12,4 +12,12 @@ enum MallocTuning {
         netstat_single_malloc_arena()
         netstat_mmap_large_allocations(256 * 1024)
     }
+
+    /// Called every few seconds by main's otherwise idle thread. glibc gives memory back on its
+    /// own only from the top of the heap; a burst of connections (each with its libmicrohttpd
+    /// pool and records) leaves free chunks below live ones that stay resident until trimmed.
+    /// Trimming walks the free chunks, cheap next to a scrape; below `slack` free it is skipped.
+    static func returnFreeMemory(slack: Int = 1 << 20) {
+        if netstat_malloc_free_bytes() > slack { _ = netstat_malloc_trim() }
+    }
 }

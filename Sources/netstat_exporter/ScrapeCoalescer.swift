@@ -66,8 +66,11 @@ final class ScrapeCoalescer: Sendable {
 
     private func collectWhileWaiting() {
         while let (round, statistics) = nextRound() {
-            answer(round, with: collect(round[0].scrape.filter, statistics))
+            let metrics = collect(round[0].scrape.filter, statistics)
+            // Out of flight before they are answered: a client that sends its next request the
+            // moment it has the answer must find its slot free.
             state.withLock { $0.inFlight -= round.count }
+            answer(round, with: metrics)
         }
     }
 

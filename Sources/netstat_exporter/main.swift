@@ -106,8 +106,13 @@ case .run(let flags):
         Log.info("Listening on", ["address": shown, "tls": server.tls != nil])
     }
     while true {
-        var received: Int32 = 0
-        guard sigwait(&handled, &received) == 0 else { continue }
+        var wait = timespec(tv_sec: 2, tv_nsec: 0)
+        let received = sigtimedwait(&handled, nil, &wait)
+        guard received > 0 else {
+            // No signal for two seconds (or an interruption): the thread's housekeeping.
+            MallocTuning.returnFreeMemory()
+            continue
+        }
         if received == SIGHUP {
             reloadWebConfig(options.webConfigFile, gate: gate, servers: &servers)
             continue

@@ -20,4 +20,15 @@ static inline void netstat_mmap_large_allocations(size_t bytes) {
     mallopt(M_MMAP_THRESHOLD, (int)bytes);
 }
 
+/// Bytes free inside the heap (freed by the program, still held from the system).
+static inline size_t netstat_malloc_free_bytes(void) {
+    return mallinfo2().fordblks;
+}
+
+/// Gives the heap's free pages back to the system (madvise on free chunks inside the heap,
+/// not only its top). Returns 1 if any memory was released.
+static inline int netstat_malloc_trim(void) {
+    return malloc_trim(0);
+}
+
 #endif
