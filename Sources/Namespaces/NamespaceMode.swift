@@ -38,6 +38,8 @@ public final class NamespaceMode: Sendable {
     let procfs: String
     let ownInode: UInt64?
     private let mayEnter: Bool
+    /// The exporter's own capabilities, read once at start; nil on a fixture procfs.
+    let capabilities: ProcessCapabilities?
     private let failures = Mutex<[Failure: UInt64]>([:])
 
     public init(options: NamespaceOptions, procfs: String) {
@@ -46,11 +48,34 @@ public final class NamespaceMode: Sendable {
         ownInode = NetworkNamespaceDirectory.ownInode(procfs: procfs)
         // Another namespace's /proc/thread-self/net only exists on the live procfs.
         let live = ProcPaths(procfs: procfs).isLiveProc
+        capabilities = ProcessCapabilities.own(procfs: procfs)
         switch options.reader {
         case .proc: mayEnter = false
         case .setns: mayEnter = live
-        case .auto: mayEnter = live && (ProcessCapabilities.own(procfs: procfs)?.has(ProcessCapabilities.sysAdmin) ?? false)
+        case .auto: mayEnter = live && (capabilities?.has(ProcessCapabilities.sysAdmin) ?? false)
         }
+    }
+
+    /// What the mode needs with `reader`: CAP_SYS_PTRACE to find the namespaces of other users'
+    /// processes (/proc/<pid>/ns/net is behind the ptrace access check, and a link the exporter
+    /// cannot read leaves that process's namespace unseen), and, unless the reader is `proc`,
+    /// CAP_SYS_ADMIN for setns(2), without which a namespace is read through /proc/<pid>/net of
+    /// a process the exporter can see, or not at all.
+    public static func requirement(_ reader: NamespaceOptions.Reader) -> CapabilityRequirement {
+        let ptrace = "namespaces of other users' processes are not found (CAP_SYS_PTRACE)"
+        let admin = "namespaces with no process the exporter can see are skipped as unreachable and"
+            + " netstat_tcp_listen_queue_max is absent (CAP_SYS_ADMIN, for setns)"
+        let metric = "netstat_netns_capability_missing says which"
+        return reader == .proc
+            ? CapabilityRequirement(feature: "--netns.all will miss namespaces", needed: [.sysPtrace],
+                                    consequence: ptrace + "; " + metric)
+            : CapabilityRequirement(feature: "--netns.all will miss namespaces", needed: [.sysPtrace, .sysAdmin],
+                                    consequence: ptrace + ", " + admin + "; " + metric)
+    }
+
+    /// The line to log once at start when a capability the mode needs is missing, else nil.
+    public var startupWarning: String? {
+        capabilities.flatMap(Self.requirement(options.reader).warning)
     }
 
     /// The exporter's own namespace, with its inode so other namespaces' results never mix with it.

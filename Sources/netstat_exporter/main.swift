@@ -105,6 +105,11 @@ case .run(let flags):
        let warning = AttributionCapabilities.startupWarning(paths: options.paths) {
         Log.info(warning)
     }
+    // --netns.all was asked for: what it will miss is a warning, not the deployment choice
+    // running without attribution's capabilities can be.
+    if let warning = registry.namespaces?.startupWarning {
+        Log.warn(warning)
+    }
     for server in servers {
         let shown = ListenAddress(host: server.address.host, port: server.boundPort)
         Log.info("Listening on", ["address": shown, "tls": server.tls != nil])

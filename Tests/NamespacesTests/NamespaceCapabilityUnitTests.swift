@@ -1,0 +1,74 @@
+import Exposition
+import Foundation
+@testable import Namespaces
+import ProcNet
+import Testing
+import TestSupport
+
+/// What `--netns.all` needs of the exporter's capabilities, what it logs once at start when one is
+/// missing, and the `netstat_netns_capability_missing` series that say which, on a fixture procfs
+/// whose `self/status` holds the effective set.
+@Suite struct NamespaceCapabilityUnitTests {
+    static let ptrace: UInt64 = 1 << 19
+    static let admin: UInt64 = 1 << 21
+
+    static func mode(effective: UInt64?, reader: NamespaceOptions.Reader = .auto) throws -> (NamespaceMode, URL) {
+        let root = try Fixtures.temporaryDirectory("netns-caps")
+        if let effective {
+            let hex = String(effective, radix: 16)
+            try Fixtures.write("Name:\tnetstat_exporte\nCapEff:\t\(String(repeating: "0", count: 16 - hex.count) + hex)\n",
+                               to: "self/status", in: root)
+        }
+        return (NamespaceMode(options: NamespaceOptions(enabled: true, reader: reader), procfs: root.path), root)
+    }
+
+    static func missing(_ mode: NamespaceMode) -> [String: MetricValue?] {
+        var metrics = MetricSet()
+        mode.write([], discovered: 0, into: &metrics)
+        return Dictionary(uniqueKeysWithValues: ["CAP_SYS_PTRACE", "CAP_SYS_ADMIN"].map { name in
+            (name, metrics.value("netstat_netns_capability_missing", [Label("capability", name)]))
+        })
+    }
+
+    @Test func withoutCapabilitiesBothAreMissingAndTheWarningSaysWhatIsLost() throws {
+        let (mode, root) = try Self.mode(effective: 0)
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(Self.missing(mode) == ["CAP_SYS_PTRACE": .unsigned(1), "CAP_SYS_ADMIN": .unsigned(1)])
+        #expect(mode.startupWarning == "--netns.all will miss namespaces: missing capabilities CAP_SYS_PTRACE,"
+                + " CAP_SYS_ADMIN; namespaces of other users' processes are not found (CAP_SYS_PTRACE), namespaces"
+                + " with no process the exporter can see are skipped as unreachable and netstat_tcp_listen_queue_max"
+                + " is absent (CAP_SYS_ADMIN, for setns); netstat_netns_capability_missing says which. Grant"
+                + " CAP_SYS_PTRACE and CAP_SYS_ADMIN (systemd: AmbientCapabilities=CAP_SYS_PTRACE CAP_SYS_ADMIN)"
+                + " to complete it.")
+    }
+
+    @Test func eachCapabilityIsReportedOnItsOwn() throws {
+        for (effective, ptrace, admin) in [(Self.ptrace, 0, 1), (Self.admin, 1, 0), (Self.ptrace | Self.admin, 0, 0)] {
+            let (mode, root) = try Self.mode(effective: effective)
+            defer { try? FileManager.default.removeItem(at: root) }
+            #expect(Self.missing(mode) == ["CAP_SYS_PTRACE": .unsigned(UInt64(ptrace)),
+                                           "CAP_SYS_ADMIN": .unsigned(UInt64(admin))])
+            #expect((mode.startupWarning == nil) == (ptrace == 0 && admin == 0))
+        }
+    }
+
+    /// The /proc reader never calls setns: CAP_SYS_ADMIN is neither needed nor reported.
+    @Test func theProcReaderNeedsOnlyPtrace() throws {
+        let (mode, root) = try Self.mode(effective: Self.ptrace, reader: .proc)
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(Self.missing(mode) == ["CAP_SYS_PTRACE": .unsigned(0), "CAP_SYS_ADMIN": nil])
+        #expect(mode.startupWarning == nil)
+        let (without, other) = try Self.mode(effective: 0, reader: .proc)
+        defer { try? FileManager.default.removeItem(at: other) }
+        #expect(without.startupWarning?.hasPrefix("--netns.all will miss namespaces: missing capabilities CAP_SYS_PTRACE;")
+                == true)
+    }
+
+    /// No status file to read (a fixture procfs without `self`): nothing is claimed either way.
+    @Test func unknownCapabilitiesExportNothingAndLogNothing() throws {
+        let (mode, root) = try Self.mode(effective: nil)
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(Self.missing(mode) == ["CAP_SYS_PTRACE": nil, "CAP_SYS_ADMIN": nil])
+        #expect(mode.startupWarning == nil)
+    }
+}
