@@ -7,16 +7,19 @@ import TestSupport
 /// `CommandLine.arguments` reads), and the exporter stops with one line naming /proc instead of
 /// running with default flags or with every collector failing.
 @Suite struct WithoutProcTests {
-    /// The debug binary run with `arguments` in a mount namespace of its own where /proc is
+    /// The binary of `build` run with `arguments` in a mount namespace of its own where /proc is
     /// unmounted (lazily: the test runner's own /proc is untouched).
-    func runWithoutProc(_ arguments: [String]) throws -> Shell.Result {
-        let command = (["exec", RunningExporter.binary] + arguments).map { "'\($0)'" }.joined(separator: " ")
+    func runWithoutProc(_ build: ExporterBuild, _ arguments: [String]) throws -> Shell.Result {
+        let command = (["exec", try build.binary()] + arguments).map { "'\($0)'" }.joined(separator: " ")
         return try Shell.run(["unshare", "--mount", "--propagation", "private", "sh", "-c",
                               "umount -l /proc && test ! -e /proc/self && " + command], timeout: 20)
     }
 
-    @Test func exitsWithOneLineNamingProc() throws {
-        let result = try runWithoutProc(["--web.listen-address=127.0.0.1:0"])
+    /// Both builds: the release one links the Swift runtime statically, and its argv must be
+    /// saved all the same.
+    @Test(arguments: ExporterBuild.allCases)
+    func exitsWithOneLineNamingProc(build: ExporterBuild) throws {
+        let result = try runWithoutProc(build, ["--web.listen-address=127.0.0.1:0"])
         #expect(result.status == 1, "\(result.stderr)")
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(result.stderr)")
@@ -27,16 +30,17 @@ import TestSupport
     }
 
     /// The flags are the ones given: a bad one is named, --version answers, --log.format applies.
-    @Test func theFlagsAreSeenWithoutProc() throws {
-        let bogus = try runWithoutProc(["--web.listen-address=127.0.0.1:0", "--bogus"])
+    @Test(arguments: ExporterBuild.allCases)
+    func theFlagsAreSeenWithoutProc(build: ExporterBuild) throws {
+        let bogus = try runWithoutProc(build, ["--web.listen-address=127.0.0.1:0", "--bogus"])
         #expect(bogus.status == 1)
         #expect(bogus.stderr.contains("unknown flag --bogus"), "\(bogus.stderr)")
 
-        let version = try runWithoutProc(["--version"])
+        let version = try runWithoutProc(build, ["--version"])
         #expect(version.status == 0, "\(version.stderr)")
         #expect(version.stdout.hasPrefix("netstat_exporter, version "), "\(version.stdout)")
 
-        let json = try runWithoutProc(["--log.format=json", "--web.listen-address=127.0.0.1:0"])
+        let json = try runWithoutProc(build, ["--log.format=json", "--web.listen-address=127.0.0.1:0"])
         #expect(json.status == 1)
         #expect(json.stderr.hasPrefix("{") && json.stderr.contains("\"/proc is not mounted"), "\(json.stderr)")
     }

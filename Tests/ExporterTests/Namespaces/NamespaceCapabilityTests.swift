@@ -52,9 +52,11 @@ import TestSupport
         scrape["netstat_netns_capability_missing{capability=\"\(capability)\"}"]
     }
 
-    @Test func withoutCapabilitiesItSaysOnceWhatIsMissingAndExportsWhy() throws {
+    @Test(arguments: ExporterBuild.allCases)
+    func withoutCapabilitiesItSaysOnceWhatIsMissingAndExportsWhy(build: ExporterBuild) throws {
+        let binary = try build.binary()
         try Self.withNamespaces { include in
-            let exporter = try RunningExporter(Self.flags(include), prefix: Self.nobody)
+            let exporter = try RunningExporter(Self.flags(include), prefix: Self.nobody, binary: binary)
             defer { exporter.stop() }
             let status = try String(contentsOfFile: "/proc/\(exporter.pid)/status", encoding: .utf8)
             #expect(status.contains("Uid:\t65534") && status.contains("CapEff:\t0000000000000000"), "\(status)")
