@@ -141,7 +141,8 @@ import Exposition
         #expect(metrics.renderedSeries("netstat_interface_info") == [
             #"netstat_interface_info{device="\\xff\\xfeveth",address="02:00:00:00:00:aa",operstate="up",duplex=""} 1"#,
         ])
-        #expect(metrics.value("netstat_interface_receive_bytes_total", [Label("device", "\\xff\\xfeveth")]) == .unsigned(266))
+        #expect(metrics.value("netstat_interface_receive_bytes_total", [Label("device", "\\xff\\xfeveth")])
+                == .unsigned(266))
     }
 
     @Test func countsANonNumericMTUAndKeepsTheRest() throws {
