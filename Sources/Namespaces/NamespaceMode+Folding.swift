@@ -26,7 +26,7 @@ extension NamespaceMode {
         "netstat_netns_capability_missing",
         help: "1 for each capability --netns.all needs that the exporter lacks (namespaces are then missed), 0 for each it has.",
         labels: ["capability"],
-        source: "the exporter's effective capabilities at start (/proc/self/status `CapEff`): `CAP_SYS_PTRACE` (other users' processes' /proc/<pid>/ns/net) and, unless `--netns.reader=proc`, `CAP_SYS_ADMIN` (setns); 1 when missing; absent when /proc/self/status cannot be read")
+        source: "the exporter's effective capabilities at start (/proc/self/status `CapEff`): `CAP_SYS_PTRACE` (other users' processes' /proc/<pid>/ns/net) and, with `--netns.reader=setns`, `CAP_SYS_ADMIN`; 1 when missing; absent when /proc/self/status cannot be read")
 
     /// Adds the namespaces read to `metrics`: the `--netns.max` with the most sockets under
     /// their own label, the rest summed under `netns="other"`, and what the mode reports of

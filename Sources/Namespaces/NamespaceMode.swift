@@ -58,19 +58,21 @@ public final class NamespaceMode: Sendable {
 
     /// What the mode needs with `reader`: CAP_SYS_PTRACE to find the namespaces of other users'
     /// processes (/proc/<pid>/ns/net is behind the ptrace access check, and a link the exporter
-    /// cannot read leaves that process's namespace unseen), and, unless the reader is `proc`,
-    /// CAP_SYS_ADMIN for setns(2), without which a namespace is read through /proc/<pid>/net of
-    /// a process the exporter can see, or not at all.
+    /// cannot read leaves that process's namespace unseen); with `--netns.reader=setns`, which
+    /// asks for setns(2), CAP_SYS_ADMIN too. `auto` without CAP_SYS_ADMIN reading through
+    /// /proc/<pid>/net is that reader's documented choice (the shipped DaemonSet runs so), not
+    /// something missing; the namespaces it cannot reach are counted as `unreachable`.
     public static func requirement(_ reader: NamespaceOptions.Reader) -> CapabilityRequirement {
+        let feature = "--netns.all will miss namespaces"
         let ptrace = "namespaces of other users' processes are not found (CAP_SYS_PTRACE)"
-        let admin = "namespaces with no process the exporter can see are skipped as unreachable and"
-            + " netstat_tcp_listen_queue_max is absent (CAP_SYS_ADMIN, for setns)"
         let metric = "netstat_netns_capability_missing says which"
-        return reader == .proc
-            ? CapabilityRequirement(feature: "--netns.all will miss namespaces", needed: [.sysPtrace],
-                                    consequence: ptrace + "; " + metric)
-            : CapabilityRequirement(feature: "--netns.all will miss namespaces", needed: [.sysPtrace, .sysAdmin],
-                                    consequence: ptrace + ", " + admin + "; " + metric)
+        guard reader == .setns else {
+            return CapabilityRequirement(feature: feature, needed: [.sysPtrace], consequence: ptrace + "; " + metric)
+        }
+        let admin = "setns is refused, so namespaces are read through /proc/<pid>/net: those with no process the"
+            + " exporter can see are skipped as unreachable and netstat_tcp_listen_queue_max is absent (CAP_SYS_ADMIN)"
+        return CapabilityRequirement(feature: feature, needed: [.sysPtrace, .sysAdmin],
+                                     consequence: ptrace + ", " + admin + "; " + metric)
     }
 
     /// The line to log once at start when a capability the mode needs is missing, else nil.

@@ -30,21 +30,21 @@ import TestSupport
         })
     }
 
-    @Test func withoutCapabilitiesBothAreMissingAndTheWarningSaysWhatIsLost() throws {
-        let (mode, root) = try Self.mode(effective: 0)
+    @Test func withoutCapabilitiesTheSetnsReaderMissesBothAndTheWarningSaysWhatIsLost() throws {
+        let (mode, root) = try Self.mode(effective: 0, reader: .setns)
         defer { try? FileManager.default.removeItem(at: root) }
         #expect(Self.missing(mode) == ["CAP_SYS_PTRACE": .unsigned(1), "CAP_SYS_ADMIN": .unsigned(1)])
         #expect(mode.startupWarning == "--netns.all will miss namespaces: missing capabilities CAP_SYS_PTRACE,"
-                + " CAP_SYS_ADMIN; namespaces of other users' processes are not found (CAP_SYS_PTRACE), namespaces"
-                + " with no process the exporter can see are skipped as unreachable and netstat_tcp_listen_queue_max"
-                + " is absent (CAP_SYS_ADMIN, for setns); netstat_netns_capability_missing says which. Grant"
-                + " CAP_SYS_PTRACE and CAP_SYS_ADMIN (systemd: AmbientCapabilities=CAP_SYS_PTRACE CAP_SYS_ADMIN)"
-                + " to complete it.")
+                + " CAP_SYS_ADMIN; namespaces of other users' processes are not found (CAP_SYS_PTRACE), setns is"
+                + " refused, so namespaces are read through /proc/<pid>/net: those with no process the exporter can"
+                + " see are skipped as unreachable and netstat_tcp_listen_queue_max is absent (CAP_SYS_ADMIN);"
+                + " netstat_netns_capability_missing says which. Grant CAP_SYS_PTRACE and CAP_SYS_ADMIN (systemd:"
+                + " AmbientCapabilities=CAP_SYS_PTRACE CAP_SYS_ADMIN) to complete it.")
     }
 
     @Test func eachCapabilityIsReportedOnItsOwn() throws {
         for (effective, ptrace, admin) in [(Self.ptrace, 0, 1), (Self.admin, 1, 0), (Self.ptrace | Self.admin, 0, 0)] {
-            let (mode, root) = try Self.mode(effective: effective)
+            let (mode, root) = try Self.mode(effective: effective, reader: .setns)
             defer { try? FileManager.default.removeItem(at: root) }
             #expect(Self.missing(mode) == ["CAP_SYS_PTRACE": .unsigned(UInt64(ptrace)),
                                            "CAP_SYS_ADMIN": .unsigned(UInt64(admin))])
@@ -52,14 +52,17 @@ import TestSupport
         }
     }
 
-    /// The /proc reader never calls setns: CAP_SYS_ADMIN is neither needed nor reported.
-    @Test func theProcReaderNeedsOnlyPtrace() throws {
-        let (mode, root) = try Self.mode(effective: Self.ptrace, reader: .proc)
+    /// The /proc reader never calls setns, and `auto` without CAP_SYS_ADMIN is the /proc reader
+    /// by choice (the shipped DaemonSet): CAP_SYS_ADMIN is neither needed nor reported.
+    @Test(arguments: [NamespaceOptions.Reader.proc, .auto])
+    func otherReadersNeedOnlyPtrace(reader: NamespaceOptions.Reader) throws {
+        let (mode, root) = try Self.mode(effective: Self.ptrace, reader: reader)
         defer { try? FileManager.default.removeItem(at: root) }
         #expect(Self.missing(mode) == ["CAP_SYS_PTRACE": .unsigned(0), "CAP_SYS_ADMIN": nil])
         #expect(mode.startupWarning == nil)
-        let (without, other) = try Self.mode(effective: 0, reader: .proc)
+        let (without, other) = try Self.mode(effective: 0, reader: reader)
         defer { try? FileManager.default.removeItem(at: other) }
+        #expect(Self.missing(without) == ["CAP_SYS_PTRACE": .unsigned(1), "CAP_SYS_ADMIN": nil])
         let warning = without.startupWarning ?? ""
         #expect(warning.hasPrefix("--netns.all will miss namespaces: missing capabilities CAP_SYS_PTRACE;"), "\(warning)")
         #expect(!warning.contains("CAP_SYS_ADMIN"), "\(warning)")
