@@ -31,6 +31,8 @@ let package = Package(
         .target(name: "CNetNamespace"),
         // mallopt(3): glibc's allocator tuning, which the Glibc module does not import.
         .target(name: "CMalloc"),
+        // argv saved by an ELF constructor: CommandLine.arguments reads /proc/self/cmdline.
+        .target(name: "CProcessArguments"),
 
         // Pure parsers of /proc formats (bytes in, values out) and the one file reader.
         .target(name: "ProcNet", swiftSettings: strict),
@@ -59,8 +61,8 @@ let package = Package(
         .target(name: "WebConfig", dependencies: ["CYAML", "CCrypt", "HTTPServer", "ProcNet"], swiftSettings: strict),
         .executableTarget(
             name: "netstat_exporter",
-            dependencies: ["CMalloc", "Collectors", "Exposition", "Flags", "HTTPServer", "Logging", "Namespaces", "ProcNet",
-                           "WebConfig"],
+            dependencies: ["CMalloc", "CProcessArguments", "Collectors", "Exposition", "Flags", "HTTPServer", "Logging",
+                           "Namespaces", "ProcNet", "WebConfig"],
             swiftSettings: strict
         ),
 

@@ -28,7 +28,8 @@ seeds_for() {
     case $1 in
         inet-socket-table) echo "$FIXTURES"/procfs/proc/net/{tcp,tcp6,udp,udp6,udp_broken} \
             "$FIXTURES"/node_exporter/proc/net/udp "$GOLDEN"/{tcp,tcp6,udp,udp6} ;;
-        net-dev-table) echo "$FIXTURES"/procfs/proc/net/dev "$FIXTURES"/procfs/proc-pid-26231/net/dev "$GOLDEN"/dev ;;
+        net-dev-table) echo "$FIXTURES"/procfs/proc/net/dev "$FIXTURES"/procfs/proc-pid-26231/net/dev "$GOLDEN"/dev \
+            "$FIXTURES"/debian12/proc-nonutf8-ifname/net/dev ;;
         route-table) echo "$GOLDEN"/route ;;
         ipv6-route-table) echo "$GOLDEN"/ipv6_route ;;
         snmp-table) echo "$FIXTURES"/node_exporter/proc/net/{snmp,netstat} \

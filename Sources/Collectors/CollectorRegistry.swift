@@ -15,7 +15,7 @@ public final class CollectorRegistry: Sendable {
     private let buildInfo: BuildInfo
     private let paths: ProcPaths
     /// Set with `--netns.all`: the host's other network namespaces are read too.
-    private let namespaces: NamespaceMode?
+    public let namespaces: NamespaceMode?
 
     public init(collectors: [NamedCollector], buildInfo: BuildInfo, paths: ProcPaths = ProcPaths(),
                 namespaces: NamespaceOptions? = nil, log: RateLimitedLog = RateLimitedLog()) {

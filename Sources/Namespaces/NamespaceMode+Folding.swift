@@ -2,7 +2,7 @@ import Exposition
 
 extension NamespaceMode {
     /// What the mode reports of itself, declared once.
-    public static let families: [MetricDeclaration] = [info, discovered, folded, readFailures]
+    public static let families: [MetricDeclaration] = [info, discovered, folded, readFailures, capabilityMissing]
 
     static let info = MetricDeclaration.gauge(
         "netstat_netns_info",
@@ -22,6 +22,11 @@ extension NamespaceMode {
         help: "Namespaces not read as they should have been since start, by reason: vanished, unreachable and unreadable ones were skipped for that scrape; setns_refused ones were read through /proc/<pid>/net.",
         labels: ["reason"],
         source: "namespaces skipped for a scrape (`vanished`: its process or mount went away; `unreachable`: no process and no setns; `unreadable`: a required file failed), or read through /proc/<pid>/net after setns was refused (`setns_refused`)")
+    static let capabilityMissing = MetricDeclaration.gauge(
+        "netstat_netns_capability_missing",
+        help: "1 for each capability --netns.all needs that the exporter lacks (namespaces are then missed), 0 for each it has.",
+        labels: ["capability"],
+        source: "the exporter's effective capabilities at start (/proc/self/status `CapEff`): `CAP_SYS_PTRACE` (other users' processes' /proc/<pid>/ns/net) and, with `--netns.reader=setns`, `CAP_SYS_ADMIN`; 1 when missing; absent when /proc/self/status cannot be read")
 
     /// Adds the namespaces read to `metrics`: the `--netns.max` with the most sockets under
     /// their own label, the rest summed under `netns="other"`, and what the mode reports of
@@ -49,6 +54,12 @@ extension NamespaceMode {
         let counts = failureCounts()
         for failure in Failure.allCases {
             metrics.add(Self.readFailures, [Label("reason", failure.rawValue)], .unsigned(counts[failure] ?? 0))
+        }
+        if let capabilities {
+            for capability in Self.requirement(options.reader).needed {
+                metrics.add(Self.capabilityMissing, [Label("capability", capability.name)],
+                            .unsigned(capabilities.has(capability.bit) ? 0 : 1))
+            }
         }
     }
 

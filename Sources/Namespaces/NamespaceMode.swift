@@ -38,6 +38,8 @@ public final class NamespaceMode: Sendable {
     let procfs: String
     let ownInode: UInt64?
     private let mayEnter: Bool
+    /// The exporter's own capabilities, read once at start; nil on a fixture procfs.
+    let capabilities: ProcessCapabilities?
     private let failures = Mutex<[Failure: UInt64]>([:])
 
     public init(options: NamespaceOptions, procfs: String) {
@@ -46,11 +48,36 @@ public final class NamespaceMode: Sendable {
         ownInode = NetworkNamespaceDirectory.ownInode(procfs: procfs)
         // Another namespace's /proc/thread-self/net only exists on the live procfs.
         let live = ProcPaths(procfs: procfs).isLiveProc
+        capabilities = ProcessCapabilities.own(procfs: procfs)
         switch options.reader {
         case .proc: mayEnter = false
         case .setns: mayEnter = live
-        case .auto: mayEnter = live && (ProcessCapabilities.own(procfs: procfs)?.has(ProcessCapabilities.sysAdmin) ?? false)
+        case .auto: mayEnter = live && (capabilities?.has(ProcessCapabilities.sysAdmin) ?? false)
         }
+    }
+
+    /// What the mode needs with `reader`: CAP_SYS_PTRACE to find the namespaces of other users'
+    /// processes (/proc/<pid>/ns/net is behind the ptrace access check, and a link the exporter
+    /// cannot read leaves that process's namespace unseen); with `--netns.reader=setns`, which
+    /// asks for setns(2), CAP_SYS_ADMIN too. `auto` without CAP_SYS_ADMIN reading through
+    /// /proc/<pid>/net is that reader's documented choice (the shipped DaemonSet runs so), not
+    /// something missing; the namespaces it cannot reach are counted as `unreachable`.
+    public static func requirement(_ reader: NamespaceOptions.Reader) -> CapabilityRequirement {
+        let feature = "--netns.all will miss namespaces"
+        let ptrace = "namespaces of other users' processes are not found (CAP_SYS_PTRACE)"
+        let metric = "netstat_netns_capability_missing says which"
+        guard reader == .setns else {
+            return CapabilityRequirement(feature: feature, needed: [.sysPtrace], consequence: ptrace + "; " + metric)
+        }
+        let admin = "setns is refused, so namespaces are read through /proc/<pid>/net: those with no process the"
+            + " exporter can see are skipped as unreachable and netstat_tcp_listen_queue_max is absent (CAP_SYS_ADMIN)"
+        return CapabilityRequirement(feature: feature, needed: [.sysPtrace, .sysAdmin],
+                                     consequence: ptrace + ", " + admin + "; " + metric)
+    }
+
+    /// The line to log once at start when a capability the mode needs is missing, else nil.
+    public var startupWarning: String? {
+        capabilities.flatMap(Self.requirement(options.reader).warning)
     }
 
     /// The exporter's own namespace, with its inode so other namespaces' results never mix with it.

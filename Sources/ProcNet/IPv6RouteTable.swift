@@ -87,7 +87,7 @@ public enum IPv6RouteTable {
         return IPv6Route(
             destination: destination, destinationPrefixLength: destinationPrefixLength, source: source,
             sourcePrefixLength: sourcePrefixLength, nextHop: nextHop, metric: metric, flags: flags,
-            device: deviceField.map { ByteNumber.text(bytes, $0) } ?? "")
+            device: deviceField.map { DeviceName(bytes[$0]).label } ?? "")
     }
 
     static func prefixLength(_ bytes: [UInt8], _ field: Range<Int>) -> UInt8? {

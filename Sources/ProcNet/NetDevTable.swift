@@ -8,15 +8,23 @@ public enum NetDevCounter: Int, Sendable, Hashable, CaseIterable {
 
 /// One device's row of /proc/net/dev.
 public struct NetDevice: Sendable, Hashable {
-    public var name: String
+    /// The name's bytes (for sysfs paths) and its label.
+    public var device: DeviceName
     /// Indexed by `NetDevCounter.rawValue`; always sixteen values.
     public var counters: [UInt64]
 
-    public init(name: String, counters: [UInt64]) {
+    public init(device: DeviceName, counters: [UInt64]) {
         precondition(counters.count == NetDevCounter.allCases.count)
-        self.name = name
+        self.device = device
         self.counters = counters
     }
+
+    public init(name: String, counters: [UInt64]) {
+        self.init(device: DeviceName(name), counters: counters)
+    }
+
+    /// The `device` label value (`DeviceName.label`: `\xHH` for bytes that are not UTF-8).
+    public var name: String { device.label }
 
     public subscript(counter: NetDevCounter) -> UInt64 {
         counters[counter.rawValue]
@@ -44,13 +52,14 @@ public enum NetDevTable {
         }
         var counters = [UInt64](repeating: 0, count: NetDevCounter.allCases.count)
         summary.parseRows(&lines, after: 2, malformed: "malformed device row", { line in
-            parseRow(bytes, line, into: &counters).map { NetDevice(name: $0, counters: counters) }
+            parseRow(bytes, line, into: &counters).map { NetDevice(device: $0, counters: counters) }
         }, body)
         return summary
     }
 
-    /// The device name, with its sixteen counters written to `counters`; nil when malformed.
-    static func parseRow(_ bytes: [UInt8], _ line: Range<Int>, into counters: inout [UInt64]) -> String? {
+    /// The device name (its bytes as they are: a name need not be UTF-8), with its sixteen
+    /// counters written to `counters`; nil when malformed.
+    static func parseRow(_ bytes: [UInt8], _ line: Range<Int>, into counters: inout [UInt64]) -> DeviceName? {
         guard let colon = line.last(where: { bytes[$0] == UInt8(ascii: ":") }) else { return nil }
         var nameStart = line.lowerBound
         while nameStart < colon && ByteFields.isBlank(bytes[nameStart]) { nameStart += 1 }
@@ -63,7 +72,7 @@ public enum NetDevTable {
             counters[index] = value
         }
         guard fields.next() == nil else { return nil }
-        return ByteNumber.text(bytes, nameStart..<nameEnd)
+        return DeviceName(bytes[nameStart..<nameEnd])
     }
 
     /// True when the line's first field begins with `prefix` ("Inter-|", " face |bytes…").

@@ -15,7 +15,31 @@ public enum ProcFile {
     public static let maximumSize = 512 * 1024 * 1024
 
     public static func read(_ path: String) throws(ProcNetError) -> [UInt8] {
-        let fd = Errno.retryingOnInterrupt { open(path, O_RDONLY | O_CLOEXEC) }
+        try readAll(Errno.retryingOnInterrupt { open(path, O_RDONLY | O_CLOEXEC) }, path: path)
+    }
+
+    /// Reads a file whose path is bytes that need not be UTF-8 (sysfs names a device's directory
+    /// by the device's name, which may be any bytes): errors name it with `DeviceName.label`'s
+    /// escapes.
+    public static func read(bytes path: [UInt8]) throws(ProcNetError) -> [UInt8] {
+        let fd = withCPath(path) { pointer in Errno.retryingOnInterrupt { open(pointer, O_RDONLY | O_CLOEXEC) } }
+        return try readAll(fd, path: DeviceName.label(path))
+    }
+
+    /// Whether `path` (bytes, as `read(bytes:)`) names a directory.
+    public static func isDirectory(bytes path: [UInt8]) -> Bool {
+        var info = stat()
+        return withCPath(path) { stat($0, &info) } == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    private static func withCPath<T>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) -> T) -> T {
+        (path + [0]).withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) }
+        }
+    }
+
+    /// Everything `fd` (just opened for `path`, or -1 with errno set) holds; closes it.
+    private static func readAll(_ fd: Int32, path: String) throws(ProcNetError) -> [UInt8] {
         if fd < 0 {
             let code = errno
             if code == ENOENT || code == ENOTDIR { throw .notFound(path: path) }
@@ -43,7 +67,12 @@ public enum ProcFile {
 
     /// Reads a one-value sysfs attribute (mtu, speed, operstate …) without its trailing newline.
     public static func readAttribute(_ path: String) throws(ProcNetError) -> String {
-        var bytes = try read(path)
+        try readAttribute(bytes: Array(path.utf8))
+    }
+
+    /// `readAttribute` of a path given as bytes (`read(bytes:)`).
+    public static func readAttribute(bytes path: [UInt8]) throws(ProcNetError) -> String {
+        var bytes = try read(bytes: path)
         while let last = bytes.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: " ") {
             bytes.removeLast()
         }

@@ -62,7 +62,7 @@ public enum RouteTable {
             guard let field = fields.next(), int32Bits(bytes, field) != nil else { return nil }
         }
         guard fields.next() == nil else { return nil }
-        return IPv4Route(device: ByteNumber.text(bytes, deviceField), destination: destination, gateway: gateway,
+        return IPv4Route(device: DeviceName(bytes[deviceField]).label, destination: destination, gateway: gateway,
                          mask: mask, flags: UInt32(flags), metric: metric)
     }
 

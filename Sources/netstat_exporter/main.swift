@@ -21,9 +21,13 @@ sigemptyset(&unblocked)
 sigprocmask(SIG_SETMASK, &unblocked, nil)
 MallocTuning.apply()
 
+// argv as the kernel passed it: CommandLine.arguments would be empty without /proc.
+guard let arguments = ProcessArguments.flags() else {
+    exitWithError("Cannot read the command line: no saved argv and /proc/self/cmdline is unreadable (is /proc mounted?)")
+}
 let outcome: FlagParser.Outcome
 do {
-    outcome = try FlagParser.parse(Array(CommandLine.arguments.dropFirst()), definitions: ExporterOptions.allFlags)
+    outcome = try FlagParser.parse(arguments, definitions: ExporterOptions.allFlags)
 } catch {
     exitWithError(error.description)
 }
@@ -47,6 +51,7 @@ case .run(let flags):
     } catch {
         exitWithError(error.description)
     }
+    if let problem = LiveProcfs.startupError(options.paths) { exitWithError(problem) }
     // Signals are taken synchronously by the main thread; every server thread inherits the mask.
     var handled = sigset_t()
     sigemptyset(&handled)
@@ -100,6 +105,11 @@ case .run(let flags):
     if registry.collectorNames.contains("sockets"),
        let warning = AttributionCapabilities.startupWarning(paths: options.paths) {
         Log.info(warning)
+    }
+    // --netns.all was asked for: what it will miss is a warning, not the deployment choice
+    // running without attribution's capabilities can be.
+    if let warning = registry.namespaces?.startupWarning {
+        Log.warn(warning)
     }
     for server in servers {
         let shown = ListenAddress(host: server.address.host, port: server.boundPort)

@@ -21,3 +21,14 @@ import Testing
         #expect(AttributionCapabilities.startupWarning(paths: ProcPaths(procfs: "/nonexistent")) == nil)
     }
 }
+
+extension AttributionCapabilitiesTests {
+    /// The warning keeps its wording now that CapabilityRequirement, which --netns.all shares, writes it.
+    @Test func theWarningNamesWhatIsMissingAndHowToGrantIt() {
+        #expect(AttributionCapabilities.requirement.warning(ProcessCapabilities(effective: 1 << 19))
+                == "Socket attribution will be incomplete: missing capabilities CAP_DAC_READ_SEARCH; sockets of"
+                + " other users' processes show as process=unknown and netstat_sockets_attribution_complete is 0."
+                + " Grant CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (systemd: AmbientCapabilities=CAP_SYS_PTRACE"
+                + " CAP_DAC_READ_SEARCH) to complete it.")
+    }
+}

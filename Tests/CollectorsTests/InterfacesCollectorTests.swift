@@ -119,6 +119,32 @@ import Exposition
         #expect(metrics.renderedSeries("netstat_interface_receive_bytes_total").count == 1)
     }
 
+    /// A device whose name is not UTF-8 (the capture in debian12/proc-nonutf8-ifname: bytes ff fe,
+    /// then "veth") keeps its sysfs series: the directory is named by the name's bytes, the label
+    /// escapes them.
+    @Test func readsTheSysfsOfANameThatIsNotUTF8() throws {
+        let root = try Self.makeTree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Data(try Fixtures.bytes("debian12/proc-nonutf8-ifname/net/dev"))
+            .write(to: root.appendingPathComponent("proc/net/dev"))
+        // Foundation names files with Strings, which cannot hold these bytes: the shell's printf can.
+        let script = #"d="$1/sys/class/net/$(printf '\377\376veth')"; mkdir -p "$d" && echo 1400 > "$d/mtu" "#
+            + #"&& echo up > "$d/operstate" && echo 02:00:00:00:00:aa > "$d/address""#
+        try Shell.require(Shell.run(["sh", "-c", script, "sh", root.path]), "sh")
+        let (metrics, report) = Self.collect(InterfacesCollector(), Self.paths(root))
+        #expect(report.succeeded)
+        #expect(report.skippedLines == 0)
+        #expect(metrics.renderedSeries("netstat_interface_mtu_bytes") == [
+            #"netstat_interface_mtu_bytes{device="\\xff\\xfeveth"} 1400"#,
+        ])
+        #expect(metrics.renderedSeries("netstat_interface_up") == [#"netstat_interface_up{device="\\xff\\xfeveth"} 1"#])
+        #expect(metrics.renderedSeries("netstat_interface_info") == [
+            #"netstat_interface_info{device="\\xff\\xfeveth",address="02:00:00:00:00:aa",operstate="up",duplex=""} 1"#,
+        ])
+        #expect(metrics.value("netstat_interface_receive_bytes_total", [Label("device", "\\xff\\xfeveth")])
+                == .unsigned(266))
+    }
+
     @Test func countsANonNumericMTUAndKeepsTheRest() throws {
         let root = try Self.makeTree()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -21,6 +21,20 @@ import TestSupport
     /// Every column a different value, so a column mapped to the wrong counter shows.
     static let distinctRow = "  eth0:       1       2    3    4    5     6          7         8        9      10   11   12   13    14      15         16\n"
 
+    /// A real capture (Tests/Fixtures/README.md, debian12/proc-nonutf8-ifname): a veth named
+    /// with the bytes ff fe before "veth", which are not UTF-8. The name keeps its bytes (sysfs
+    /// names the device's directory with them) and its label escapes them.
+    @Test func keepsTheBytesOfANameThatIsNotUTF8() throws {
+        let (rows, summary) = devices(try Fixtures.bytes("debian12/proc-nonutf8-ifname/net/dev"))
+        #expect(summary.parsed == 3)
+        #expect(summary.skipped == 0)
+        #expect(rows.map(\.name) == ["lo", "peer0", "\\xff\\xfeveth"])
+        #expect(rows[2].device.bytes == [0xff, 0xfe] + Array("veth".utf8))
+        #expect(rows[2][.receiveBytes] == 266)
+        #expect(rows[2][.transmitPackets] == 3)
+        #expect(rows[1].device.bytes == Array("peer0".utf8))
+    }
+
     @Test func parsesTheProcfsFixture() throws {
         let (rows, summary) = devices(try Fixtures.bytes("procfs/proc/net/dev"))
         #expect(summary.parsed == 4)

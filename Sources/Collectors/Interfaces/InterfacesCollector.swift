@@ -36,10 +36,10 @@ public struct InterfacesCollector: PerNamespaceCollector {
     public func collect(_ namespace: NetworkNamespace, into metrics: inout MetricSet, report: inout CollectorReport) {
         let path = namespace.net("dev")
         guard let bytes = report.readRequired(path) else { return }
-        var names: [String] = []
+        var names: [DeviceName] = []
         let summary = NetDevTable.parse(bytes) { device in
             guard devices.allows(device.name) else { return }
-            names.append(device.name)
+            names.append(device.device)
             let label = [Label("device", device.name)]
             for (counter, family) in zip(NetDevCounter.allCases, Self.counters) {
                 metrics.add(family, label, .unsigned(device[counter]))
@@ -52,27 +52,29 @@ public struct InterfacesCollector: PerNamespaceCollector {
         }
     }
 
-    func collectSysfs(device: String, sysfs: String, into metrics: inout MetricSet, report: inout CollectorReport) {
+    /// The sysfs attributes of `device`, read from the directory its bytes name (a name need not
+    /// be UTF-8; its label escapes what is not).
+    func collectSysfs(device: DeviceName, sysfs: String, into metrics: inout MetricSet, report: inout CollectorReport) {
         // A device name never holds "/" (dev_valid_name); one from a malformed file must not
         // lead the reads outside class/net.
-        guard !device.contains("/"), device != ".", device != ".." else { return }
-        let directory = sysfs + "/class/net/" + device
-        guard ProcFile.listDirectory(directory) != nil else { return }
+        guard device.isPathComponent else { return }
+        let directory = Array((sysfs + "/class/net/").utf8) + device.bytes
+        guard ProcFile.isDirectory(bytes: directory) else { return }
         func attribute(_ name: String) -> String? {
-            try? ProcFile.readAttribute(directory + "/" + name)
+            try? ProcFile.readAttribute(bytes: directory + Array(("/" + name).utf8))
         }
         func number(_ name: String) -> UInt64? {
             guard let text = attribute(name) else { return nil }
             // The kernel reports an unknown speed as -1: no data, not malformed.
             if text == "-1" { return nil }
             guard let value = UInt64(text) else {
-                report.skipFile("\(directory)/\(name): not a number: \"\(text)\"")
+                report.skipFile("\(sysfs)/class/net/\(device.label)/\(name): not a number: \"\(text)\"")
                 return nil
             }
             return value
         }
 
-        let label = [Label("device", device)]
+        let label = [Label("device", device.label)]
         let operstate = attribute("operstate")
         if let operstate {
             metrics.add(Self.up, label, .unsigned(operstate == "up" ? 1 : 0))

@@ -6,12 +6,14 @@ import TestSupport
 /// the kernel refuses whitespace in interface names) and bytes that are not UTF-8. Processes
 /// renamed with prctl(PR_SET_NAME) hold sockets and veth interfaces are renamed, in a namespace
 /// of the test's own; the scrape must pass promtool and both Python parsers (text and the strict
-/// OpenMetrics one) with every name recoverable, invalid UTF-8 replaced by U+FFFD, not dropped.
+/// OpenMetrics one) with every name recoverable, not dropped: in a process name, bytes that are not
+/// UTF-8 are replaced by U+FFFD; in a device name (an identity: two must not collide) they are
+/// written `\xHH` (DeviceName), and the device keeps its sysfs series.
 @Suite(.serialized) struct LabelEscapingTests {
     /// `a"b<newline>c\d` and `x<FF><FE>y`, as Python bytes literals.
     static let processNames = [#"b'a"b\nc\\d'"#, #"b'x\xff\xfey'"#]
     static let expectedProcesses = ["a\"b\nc\\d", "x\u{FFFD}\u{FFFD}y"]
-    static let expectedDevices = ["q\"b\\d", "x\u{FFFD}\u{FFFD}y"]
+    static let expectedDevices = ["q\"b\\d", "x\\xff\\xfey"]
 
     /// Python that renames itself to `name`, then holds a listener on `port` and one
     /// connection to it.
@@ -54,11 +56,16 @@ import TestSupport
             #expect(text.contains("netstat_tcp_listener_info{address=\"127.0.0.1\",port=\"40001\",process=\"x\u{FFFD}\u{FFFD}y\"} 1"))
             #expect(text.contains(#"netstat_interface_mtu_bytes{device="q\"b\\d"} 1500"#))
             #expect(text.contains(#"netstat_routes{family="ipv4",device="q\"b\\d"} 1"#))
-            #expect(text.contains("netstat_interface_receive_bytes_total{device=\"x\u{FFFD}\u{FFFD}y\"} 0"))
-            // Known gap, kept visible: file paths are Swift Strings, so a device whose name is not
-            // UTF-8 cannot be found under /sys/class/net by its replaced name and has only its
-            // /proc/net/dev counters (no up, mtu, speed, info). Flip this when paths carry bytes.
-            #expect(!text.contains("netstat_interface_mtu_bytes{device=\"x\u{FFFD}\u{FFFD}y\"}"))
+            // The label escapes the bytes that are not UTF-8 (and the text format escapes the
+            // backslashes); the sysfs directory is found by the name's bytes, so the device keeps
+            // its sysfs series (it is down: only q"b\d was set up).
+            #expect(text.contains(#"netstat_interface_receive_bytes_total{device="x\\xff\\xfey"} 0"#))
+            #expect(text.contains(#"netstat_interface_mtu_bytes{device="x\\xff\\xfey"} 1500"#))
+            #expect(text.contains(#"netstat_interface_up{device="x\\xff\\xfey"} 0"#))
+            #expect(text.split(separator: "\n").contains {
+                $0.hasPrefix(#"netstat_interface_info{device="x\\xff\\xfey",address=""#)
+                    && $0.hasSuffix(#"",operstate="down",duplex=""} 1"#)
+            }, "\(text)")
 
             let openMetrics = try #require(String(data: try Data(contentsOf: URL(fileURLWithPath: openMetricsPath)),
                                                   encoding: .utf8))

@@ -32,13 +32,15 @@ enum FuzzTargets {
                 _ = device[.transmitCompressed]
             }
             requireConsistent(summary, lines: lineCount(bytes), delivered: devices.count)
-            // Oracle: the devices written back as /proc/net/dev parse to the same devices.
-            var rendered = "Inter-|   Receive |  Transmit\n face |bytes    packets\n"
+            // Oracle: the devices written back as /proc/net/dev (names as their bytes, which need
+            // not be UTF-8) parse to the same devices.
+            var rendered = Array("Inter-|   Receive |  Transmit\n face |bytes    packets\n".utf8)
             for device in devices {
-                rendered += device.name + ": " + device.counters.map(String.init).joined(separator: " ") + "\n"
+                rendered += device.device.bytes
+                rendered += Array((": " + device.counters.map(String.init).joined(separator: " ") + "\n").utf8)
             }
             var again: [NetDevice] = []
-            let reparsed = NetDevTable.parse(Array(rendered.utf8)) { again.append($0) }
+            let reparsed = NetDevTable.parse(rendered) { again.append($0) }
             require(again == devices && reparsed.skipped == 0, "rendered \(devices) parse as \(again), \(reparsed)")
         },
         FuzzTarget(name: "route-table") { bytes in
