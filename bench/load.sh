@@ -8,7 +8,7 @@
 #
 # For each target (the exporter with default flags, then node_exporter with its defaults plus
 # tcpstat, when installed):
-#   lone      median of 5 scrapes with nothing else running, ms
+#   lone      median of 10 scrapes with nothing else running, ms
 #   40 clients: wrk -t2 -c40 for SECONDS_40 s: requests, non-200 answers, p50/p99 latency (ms),
 #             the target's CPU in cores over the run, its peak thread count
 #   slow readers: Tests/Tools/slowreaders.py, 2,000 clients over 100 addresses, each a whole
@@ -55,7 +55,7 @@ measure() {
     local name=$1 pid=$2 url=$3 size=$4
     local rss_before lone ticks0 ticks1 hz cores wrk_out requests non200 p50 p99 threads40 sampler
     rss_before=$(rss_kb "$pid")
-    lone=$(for _ in 1 2 3 4 5; do in_ns curl -sf -o /dev/null -w '%{time_total}\n' "$url"; done | median_ms_from_seconds)
+    lone=$(for _ in 1 2 3 4 5 6 7 8 9 10; do in_ns curl -sf -o /dev/null -w '%{time_total}\n' "$url"; done | median_ms_from_seconds)
 
     sample_threads "$pid" "$OUT/threads40" & sampler=$!
     hz=$(getconf CLK_TCK)
@@ -121,7 +121,7 @@ for SIZE in $SIZES; do
     fi
 done
 echo
-echo "lone: median of 5 lone scrapes; req40/bad40: answers in the 40-client run and how many were not 200"
+echo "lone: median of 10 lone scrapes; req40/bad40: answers in the 40-client run and how many were not 200"
 echo "(or socket errors); p50/p99 its latency; cores: the target's CPU over it; thr: peak threads;"
 echo "slowConn: slow readers connected/tried; <1s: normal scrapes 200 in under a second during the hold;"
 echo "rssKB before the runs, hwmKB = VmHWM after both, afterKB = RSS ${AFTER}s after the slow readers left"

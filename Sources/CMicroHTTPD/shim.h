@@ -192,6 +192,20 @@ static inline struct MHD_Daemon *netstat_mhd_start(
         MHD_OPTION_END);
 }
 
+/// A connection's client address as text (IPv4, or IPv6 without brackets) in `host` (`size`
+/// bytes); "" when libmicrohttpd has none.
+static inline void netstat_mhd_client_address(struct MHD_Connection *connection, char *host, size_t size) {
+    host[0] = '\0';
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info == NULL || info->client_addr == NULL) return;
+    const struct sockaddr *address = info->client_addr;
+    if (address->sa_family == AF_INET) {
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)address)->sin_addr, host, (socklen_t)size);
+    } else if (address->sa_family == AF_INET6) {
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)address)->sin6_addr, host, (socklen_t)size);
+    }
+}
+
 /// The socket of a connection, or -1.
 static inline int netstat_mhd_connection_fd(struct MHD_Connection *connection) {
     const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);

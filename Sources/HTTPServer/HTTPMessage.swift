@@ -6,14 +6,18 @@ public struct HTTPRequest: Sendable {
     public let headers: [(name: String, value: String)]
     public let query: [(name: String, value: String)]
     public let clientCertificate: ClientCertificate
+    /// The client's IP address as text ("" if unknown).
+    public let clientAddress: String
 
     public init(method: String, path: String, headers: [(name: String, value: String)] = [],
-                query: [(name: String, value: String)] = [], clientCertificate: ClientCertificate = .notTLS) {
+                query: [(name: String, value: String)] = [], clientCertificate: ClientCertificate = .notTLS,
+                clientAddress: String = "") {
         self.method = method
         self.path = path
         self.headers = headers
         self.query = query
         self.clientCertificate = clientCertificate
+        self.clientAddress = clientAddress
     }
 
     /// The first header of that name, compared case-insensitively as HTTP requires.

@@ -22,6 +22,12 @@ private func connectionValues(_ connection: OpaquePointer, _ kind: MHD_ValueKind
     return withExtendedLifetime(collector) { collector.pairs }
 }
 
+private func clientAddress(_ connection: OpaquePointer) -> String {
+    var host = [CChar](repeating: 0, count: 64)
+    netstat_mhd_client_address(connection, &host, host.count)
+    return String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
 private func clientCertificate(_ connection: OpaquePointer) -> ClientCertificate {
     switch netstat_mhd_client_certificate(connection) {
     case 0: return .none
@@ -66,7 +72,8 @@ let serveRequest: netstat_mhd_access_handler = {
         path: url.map { String(cString: $0) } ?? "/",
         headers: connectionValues(connection, .HEADER_KIND),
         query: connectionValues(connection, .GET_ARGUMENT_KIND),
-        clientCertificate: clientCertificate(connection))
+        clientCertificate: clientCertificate(connection),
+        clientAddress: clientAddress(connection))
     guard core.table.suspend(id, for: pending) else {
         return queue(core.shuttingDown, on: connection)
     }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Collectors
 import Exposition
 import HTTPServer
@@ -12,7 +15,15 @@ import Synchronization
 ///
 /// Forty clients scraping back to back thus cost about one scrape after another, not forty
 /// at once; a waiting request holds its responder, not a thread. `--web.max-requests` bounds
-/// the requests waiting or being answered; more get 503 at once.
+/// the requests waiting or being answered; more get 503 at once, except a request from an
+/// address with none in flight: a crowd of clients cannot lock out another scraper (a waiting
+/// request costs its connection, which `--web.max-connections` bounds).
+///
+/// Under a crowd the collections would follow each other without a break, and a collection
+/// keeps more than one core busy for a moment (the netlink dump is received on a thread of its
+/// own while it is parsed); a collection that starts straight after another therefore waits a
+/// quarter of the last one's time first, so a crowd costs the node about one core, never both.
+/// A lone scraper never waits: with nobody waiting when a collection ends, there is no pause.
 final class ScrapeCoalescer: Sendable {
     /// One request waiting for a collection.
     struct Waiter: Sendable {
@@ -20,13 +31,16 @@ final class ScrapeCoalescer: Sendable {
         /// The web config's response headers, in force when the request arrived.
         let headers: [(name: String, value: String)]
         let responder: HTTPResponder
+        /// The client's address, for the fair share of `limit`.
+        let address: String
     }
 
     private struct State {
         /// In arrival order.
         var waiting: [Waiter] = []
-        /// Waiting or being answered.
+        /// Waiting or being answered, in all and by client address.
         var inFlight = 0
+        var inFlightByAddress: [String: Int] = [:]
         var collecting = false
         var statistics = ServingStatistics()
     }
@@ -49,11 +63,13 @@ final class ScrapeCoalescer: Sendable {
     /// collection; the caller that finds none running runs the collections meanwhile.
     func submit(_ waiter: Waiter) -> Bool {
         let outcome: Bool? = state.withLock { state in
-            guard limit == 0 || state.inFlight < limit else {
+            let address = waiter.address
+            guard limit == 0 || state.inFlight < limit || state.inFlightByAddress[address] == nil else {
                 state.statistics.refusedMaxRequests += 1
                 return nil
             }
             state.inFlight += 1
+            state.inFlightByAddress[address, default: 0] += 1
             state.waiting.append(waiter)
             if state.collecting { return false }
             state.collecting = true
@@ -65,18 +81,32 @@ final class ScrapeCoalescer: Sendable {
     }
 
     private func collectWhileWaiting() {
-        while let (round, statistics) = nextRound() {
+        var pause: Duration = .zero
+        while let (round, statistics) = nextRound(pausingFor: pause) {
+            let started = ContinuousClock.now
             let metrics = collect(round[0].scrape.filter, statistics)
+            pause = (ContinuousClock.now - started) / 4
             // Out of flight before they are answered: a client that sends its next request the
             // moment it has the answer must find its slot free.
-            state.withLock { $0.inFlight -= round.count }
+            state.withLock { state in
+                state.inFlight -= round.count
+                for waiter in round {
+                    let left = state.inFlightByAddress[waiter.address, default: 1] - 1
+                    state.inFlightByAddress[waiter.address] = left > 0 ? left : nil
+                }
+            }
             answer(round, with: metrics)
         }
     }
 
     /// The requests the next collection answers (those waiting with the oldest request's
     /// filter) and the statistics it reports; nil, and no longer collecting, when none wait.
-    private func nextRound() -> ([Waiter], ServingStatistics)? {
+    /// With requests already waiting it first pauses for `pause`.
+    private func nextRound(pausingFor pause: Duration) -> ([Waiter], ServingStatistics)? {
+        if pause > .zero && state.withLock({ !$0.waiting.isEmpty }) {
+            let (seconds, attoseconds) = pause.components
+            usleep(UInt32(clamping: seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
+        }
         let responseBytes = memory.held
         let refusedForMemory = memory.refused
         return state.withLock { state in

@@ -43,7 +43,8 @@ final class WebGate: Sendable {
             case .now(let page):
                 response = page
             case .scrape(let scrape):
-                let waiter = ScrapeCoalescer.Waiter(scrape: scrape, headers: headers, responder: responder)
+                let waiter = ScrapeCoalescer.Waiter(scrape: scrape, headers: headers, responder: responder,
+                                                    address: request.clientAddress)
                 if endpoint.coalescer.submit(waiter) { return }
                 response = endpoint.tooManyRequests
             }

@@ -116,8 +116,10 @@ import TestSupport
     }
 
     @Test func aThousandConcurrentScrapesGet503BeyondMaxRequestsAndTheRestShareOneCollection() throws {
-        // The first scrape's collection is held on a FIFO, so the other 999 arrive while it runs:
-        // nine wait for the next collection (ten in flight), the rest are refused at once.
+        // The first scrape's collection is held on a FIFO, so the other 999 (from 100 addresses)
+        // arrive while it runs: nine are admitted by --web.max-requests=10, the first of every
+        // other address by the fair share (an address with nothing in flight is never refused),
+        // and the rest are refused at once. Everything admitted shares the next collection.
         let procfs = try ScrapeLimitTests.BlockingProcfs()
         let exporter = try RunningExporter(["--web.listen-address=127.0.0.1:0", "--path.procfs=\(procfs.root.path)",
                                             "--web.max-requests=10"])
@@ -133,8 +135,8 @@ import TestSupport
         var responses = Array(repeating: [UInt8](), count: clients.count)
         var closed = Array(repeating: false, count: clients.count)
         let deadline = Date().addingTimeInterval(20)
-        // Read everything that comes; the 990 refusals come without the FIFO being written.
-        while closed.filter({ $0 }).count < 990 && Date() < deadline {
+        // Read everything that comes; the refusals (at least 891) come without the FIFO being written.
+        while closed.filter({ $0 }).count < 891 && Date() < deadline {
             for index in clients.indices where !closed[index] {
                 let (bytes, isClosed) = clients[index].readAvailable()
                 responses[index] += bytes
@@ -145,7 +147,7 @@ import TestSupport
         let vitals = ExporterVitals(pid: exporter.pid)
         try procfs.release(heldWriter)
         responses[0] += clients[0].readToEnd(timeout: 10)
-        // The nine waiting get the next collection, which opens the FIFO only after the first one
+        // Those waiting get the next collection, which opens the FIFO only after the first one
         // has finished with it.
         let nextWriter = procfs.waitForReader(timeout: 10)
         try #require(nextWriter >= 0)
@@ -155,16 +157,19 @@ import TestSupport
         }
         let parsed = responses.map { RawHTTPResponse.parse($0, methods: ["GET"]).first }
         let statuses = parsed.map { $0?.status ?? 0 }
-        #expect(statuses.filter { $0 == 503 }.count == 990)
-        #expect(statuses.filter { $0 == 200 }.count == 10)
+        // 1 + 99 when they arrive in order; up to nine more when an address's second request
+        // overtakes another's first while slots are free.
+        let admitted = statuses.filter { $0 == 200 }.count
+        #expect(admitted >= 100 && admitted <= 109, "\(admitted) admitted")
+        #expect(statuses.filter { $0 == 503 }.count == 1000 - admitted)
         #expect(statuses[0] == 200)
         let served = parsed.dropFirst().filter { $0?.status == 200 }.map { String(decoding: $0!.body, as: UTF8.self) }
-        #expect(served.count == 9)
+        #expect(served.count == admitted - 1)
         for body in served {
-            #expect(body.contains("\nnetstat_scrape_collection_requests 9\n"))
+            #expect(body.contains("\nnetstat_scrape_collection_requests \(admitted - 1)\n"))
             #expect(body.contains("\nnetstat_scrape_collections_total 2\n"))
-            #expect(body.contains("\nnetstat_scrape_requests_total{result=\"max_requests\"} 990\n"))
-            #expect(body == served[0], "the nine share one body")
+            #expect(body.contains("\nnetstat_scrape_requests_total{result=\"max_requests\"} \(1000 - admitted)\n"))
+            #expect(body == served[0], "every waiting request shares one body")
         }
         #expect(try #require(vitals.threads) <= 12, "\(vitals)")
         #expect(exporter.process.isRunning)
