@@ -18,13 +18,14 @@ IMAGE_CONTEXT ?= .build/image
 # Tests/Tools/sockfarm.py; binutils: nm, for the link order's staleness test; dpkg-dev, help2man,
 # chrpath: `make deb`; lintian, mmdebstrap: its test; podman, runc: the container runtime test,
 # which runs the image with runc, crun refusing some cgroup layouts; jsonnet: the monitoring mixin,
-# dashboards/mixin/render and MixinTests); installed only
+# dashboards/mixin/render and MixinTests; wrk: the forty back-to-back clients of LoadTests and
+# bench/load.sh); installed only
 # when missing, and only by root: `make deps` installs them, `make build`/`test`/`run` install
 # them when run as root and otherwise only say which are missing (ensure-deps).
 APT_PACKAGES := libmicrohttpd-dev libgnutls28-dev libstdc++-12-dev zlib1g-dev libyaml-dev libcrypt-dev pkg-config \
 	iproute2 curl python3 procps gzip prometheus prometheus-alertmanager \
 	python3-prometheus-client python3-yaml openssl apache2-utils systemd strace iptables buildah binutils \
-	dpkg-dev help2man chrpath lintian mmdebstrap python3-pip podman runc jsonnet
+	dpkg-dev help2man chrpath lintian mmdebstrap python3-pip podman runc jsonnet wrk
 # kubectl for `kubectl kustomize` (KubernetesManifestTests): Debian's kubernetes-client (kubectl
 # 1.20, kustomize built in), unless some kubectl is installed already: another package's (Google
 # Cloud SDK's `kubectl`) owns /usr/bin/kubectl too, and the two cannot both be installed. kubectl
@@ -116,9 +117,9 @@ run: release
 # fuzz-smoke keeps the fuzz targets building and replays their seeds (a few seconds).
 # The timed suites run on their own after the rest, one at a time, so the other suites' CPU
 # (promtool, Prometheus, builds of fixtures) is not what they measure: the HTTP abuse tests time
-# scrapes against a one-second budget while a thousand clients hold connections, and the
-# shutdown tests time the drain window.
-TIMED_SUITES := HTTPAbuseTests|ShutdownTests
+# scrapes against a one-second budget while a thousand clients hold connections, the
+# shutdown tests time the drain window, and the load tests bound the exporter's CPU and latency.
+TIMED_SUITES := HTTPAbuseTests|ShutdownTests|LoadTests
 test: ensure-deps static-cxx
 	$(SWIFT) build $(RELEASE_FLAGS)
 	$(SWIFT) build

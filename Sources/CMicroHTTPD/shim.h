@@ -206,6 +206,12 @@ static inline void netstat_mhd_client_address(struct MHD_Connection *connection,
     }
 }
 
+/// Fixes a connection's kernel send buffer at `bytes` (the kernel doubles it for its own
+/// bookkeeping), which also turns off the kernel's growing it up to net.ipv4.tcp_wmem's maximum.
+static inline void netstat_socket_send_buffer(int fd, int bytes) {
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof bytes);
+}
+
 /// The socket of a connection, or -1.
 static inline int netstat_mhd_connection_fd(struct MHD_Connection *connection) {
     const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);

@@ -102,7 +102,9 @@ let connectionChanged: netstat_mhd_connection_handler = { context, connection, _
     let table = ServerCore.from(context).table
     let id = UInt(bitPattern: connection)
     if code.rawValue == 0 { // MHD_CONNECTION_NOTIFY_STARTED (the other code is CLOSED)
-        table.opened(id, fd: netstat_mhd_connection_fd(connection))
+        let fd = netstat_mhd_connection_fd(connection)
+        netstat_socket_send_buffer(fd, HTTPServerLimits.sendBufferBytes)
+        table.opened(id, fd: fd)
     } else {
         table.closed(id)
     }
