@@ -33,7 +33,7 @@ command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk)" >&2; 
 
 build_release "$@"
 EXPORTER=$(pwd)/.build/release/netstat_exporter
-NODE_EXPORTER=$(command -v prometheus-node-exporter || command -v node_exporter || true)
+NODE_EXPORTER=${NODE_EXPORTER-$(command -v prometheus-node-exporter || command -v node_exporter || true)}
 SLOWREADERS=$(pwd)/Tests/Tools/slowreaders.py
 
 NS=nsload$$

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -206,10 +207,11 @@ static inline void netstat_mhd_client_address(struct MHD_Connection *connection,
     }
 }
 
-/// Fixes a connection's kernel send buffer at `bytes` (the kernel doubles it for its own
-/// bookkeeping), which also turns off the kernel's growing it up to net.ipv4.tcp_wmem's maximum.
-static inline void netstat_socket_send_buffer(int fd, int bytes) {
-    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof bytes);
+/// Bounds the bytes a connection may have queued in the kernel and not yet sent (the peer's
+/// window is closed) at `bytes`: beyond them the socket takes no more until the peer reads.
+/// Bytes in flight are not counted, so a client that reads still gets the whole send buffer.
+static inline void netstat_socket_unsent_limit(int fd, int bytes) {
+    setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &bytes, sizeof bytes);
 }
 
 /// The socket of a connection, or -1.

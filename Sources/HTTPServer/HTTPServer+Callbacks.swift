@@ -103,7 +103,7 @@ let connectionChanged: netstat_mhd_connection_handler = { context, connection, _
     let id = UInt(bitPattern: connection)
     if code.rawValue == 0 { // MHD_CONNECTION_NOTIFY_STARTED (the other code is CLOSED)
         let fd = netstat_mhd_connection_fd(connection)
-        netstat_socket_send_buffer(fd, HTTPServerLimits.sendBufferBytes)
+        netstat_socket_unsent_limit(fd, HTTPServerLimits.unsentBytes)
         table.opened(id, fd: fd)
     } else {
         table.closed(id)

@@ -20,6 +20,7 @@ import TestSupport
     static let declaredBlocks: [(name: String, families: [MetricDeclaration])] = [
         ("exporter", CollectorRegistry.families),
         ("process", ProcessMetrics.families),
+        ("serving", ServingMetrics.families),
         ("netns", NamespaceMode.families),
         ("sockets", SocketsCollector.countFamilies),
         ("attribution", SocketsCollector.attributionFamilies),
