@@ -29,3 +29,9 @@ in_ns() { ip netns exec "$NS" "$@"; }
 
 # A process's resident memory in KB.
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+
+# Waits up to 10 s for a URL to answer from inside $NS.
+wait_http() {
+    for _ in $(seq 100); do in_ns curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
+    echo "no answer from $1" >&2; return 1
+}

@@ -45,10 +45,6 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # Samples the thread count of $1 every 0.1 s into $2 (the peak is the file's maximum) until killed.
 sample_threads() { while [[ -d /proc/$1 ]]; do status_kb "$1" Threads; sleep 0.1; done >"$2"; }
 peak() { sort -n "$1" | tail -1; }
-wait_http() {
-    for _ in $(seq 100); do in_ns curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
-    echo "no answer from $1" >&2; return 1
-}
 
 # One target: its pid and URL. Prints one row.
 measure() {

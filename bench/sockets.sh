@@ -73,10 +73,6 @@ median_scrape_pair_ms() {
     echo "$(printf '%s\n' "${a[@]}" | median_ms_from_seconds) $(printf '%s\n' "${b[@]}" | median_ms_from_seconds)"
 }
 
-wait_http() {
-    for _ in $(seq 100); do in_ns curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
-    echo "no answer from $1" >&2; return 1
-}
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
