@@ -34,7 +34,8 @@ struct ExporterOptions {
         .value("web.telemetry-path", default: "/metrics", help: "Path under which to expose metrics."),
         .value("web.max-requests", default: "40",
                help: "Maximum number of scrape requests waiting for or being given a collection (concurrent "
-                   + "scrapes share one); more get 503 at once. 0 means no limit."),
+                   + "scrapes share one); more get 503 at once, unless their address has none waiting. "
+                   + "0 means no limit."),
         .value("web.max-response-memory", default: "16MiB",
                help: "Maximum bytes of answers held until their clients read them (one shared answer counts "
                    + "once); beyond it new requests get 503. As 16MiB or 512KiB; 0 means no limit."),
