@@ -5,6 +5,7 @@ import Collectors
 import Exposition
 import HTTPServer
 import Synchronization
+import Threads
 
 /// Concurrent scrapes share collections. A request waits for the next collection that starts
 /// after it arrived, so no answer is older than its request, and every request waiting with the
@@ -24,6 +25,12 @@ import Synchronization
 /// own while it is parsed); a collection that starts straight after another therefore waits a
 /// quarter of the last one's time first, so a crowd costs the node about one core, never both.
 /// A lone scraper never waits: with nobody waiting when a collection ends, there is no pause.
+///
+/// A collection running longer than `stuckAfter` (a read that hangs: a process stuck in the
+/// kernel, a FIFO in a fake procfs) is taken as stuck: a watcher, a thread that runs only while
+/// requests wait behind a collection, starts a new one beside it on a thread of its own, so
+/// scrapes keep being answered; the stuck one answers its own requests if it ever ends. At most
+/// `maxStuck` are left behind that way; beyond, requests wait.
 final class ScrapeCoalescer: Sendable {
     /// One request waiting for a collection.
     struct Waiter: Sendable {
@@ -41,19 +48,27 @@ final class ScrapeCoalescer: Sendable {
         /// Waiting or being answered, in all and by client address.
         var inFlight = 0
         var inFlightByAddress: [String: Int] = [:]
-        var collecting = false
+        /// When the running collection started (nil: none runs), and which leader runs them.
+        var collectingSince: ContinuousClock.Instant?
+        var leader = 0
+        /// Collections given up as stuck and still running, and whether the watcher runs.
+        var stuck = 0
+        var watching = false
         var statistics = ServingStatistics()
     }
 
     let limit: Int
+    let stuckAfter: Duration
+    let maxStuck = 3
     private let memory: ResponseMemory
     /// Runs one collection for `filter`, adding the serving statistics it is given.
     private let collect: @Sendable (ScrapeFilter, ServingStatistics) -> MetricSet
     private let state = Mutex(State())
 
-    init(limit: Int, memory: ResponseMemory,
+    init(limit: Int, memory: ResponseMemory, stuckAfter: Duration = .seconds(30),
          collect: @escaping @Sendable (ScrapeFilter, ServingStatistics) -> MetricSet) {
         self.limit = limit
+        self.stuckAfter = stuckAfter
         self.memory = memory
         self.collect = collect
     }
@@ -62,27 +77,70 @@ final class ScrapeCoalescer: Sendable {
     /// are already in flight. Returns once the request is answered or queued behind a running
     /// collection; the caller that finds none running runs the collections meanwhile.
     func submit(_ waiter: Waiter) -> Bool {
-        let outcome: Bool? = state.withLock { state in
+        enum Admission { case refused, queued, queuedAndWatch, leads(Int) }
+        let admission: Admission = state.withLock { state in
             let address = waiter.address
             guard limit == 0 || state.inFlight < limit || state.inFlightByAddress[address] == nil else {
                 state.statistics.refusedMaxRequests += 1
-                return nil
+                return .refused
             }
             state.inFlight += 1
             state.inFlightByAddress[address, default: 0] += 1
             state.waiting.append(waiter)
-            if state.collecting { return false }
-            state.collecting = true
+            let now = ContinuousClock.now
+            if state.collectingSince != nil {
+                if state.watching { return .queued }
+                state.watching = true
+                return .queuedAndWatch
+            }
+            state.collectingSince = now
+            state.leader += 1
+            return .leads(state.leader)
+        }
+        switch admission {
+        case .refused: return false
+        case .queued: return true
+        case .queuedAndWatch:
+            if !BackgroundThread.detach({ self.watchForStuckCollections() }) {
+                state.withLock { $0.watching = false }
+            }
+            return true
+        case .leads(let leader):
+            collectWhileWaiting(as: leader)
             return true
         }
-        guard let leads = outcome else { return false }
-        if leads { collectWhileWaiting() }
-        return true
     }
 
-    private func collectWhileWaiting() {
+    /// While requests wait behind a collection, checks once a second whether it has run past
+    /// `stuckAfter`, and if so leads the next collections on a new thread.
+    private func watchForStuckCollections() {
+        enum Next { case stop, watch, takeOver(Int) }
+        while true {
+            usleep(1_000_000)
+            let next: Next = state.withLock { state in
+                guard !state.waiting.isEmpty, let since = state.collectingSince else {
+                    state.watching = false
+                    return .stop
+                }
+                guard ContinuousClock.now - since >= stuckAfter, state.stuck < maxStuck else { return .watch }
+                state.stuck += 1
+                state.collectingSince = .now
+                state.leader += 1
+                return .takeOver(state.leader)
+            }
+            switch next {
+            case .stop: return
+            case .watch: continue
+            case .takeOver(let leader):
+                let started = BackgroundThread.detach { self.collectWhileWaiting(as: leader) }
+                if !started { state.withLock { $0.collectingSince = nil } }
+            }
+        }
+    }
+
+    private func collectWhileWaiting(as leader: Int) {
         var pause: Duration = .zero
-        while let (round, statistics) = nextRound(pausingFor: pause) {
+        while let (round, statistics) = nextRound(for: leader, pausingFor: pause) {
             let started = ContinuousClock.now
             let metrics = collect(round[0].scrape.filter, statistics)
             pause = (ContinuousClock.now - started) / 4
@@ -100,9 +158,10 @@ final class ScrapeCoalescer: Sendable {
     }
 
     /// The requests the next collection answers (those waiting with the oldest request's
-    /// filter) and the statistics it reports; nil, and no longer collecting, when none wait.
+    /// filter) and the statistics it reports; nil, and no longer collecting, when none wait,
+    /// and nil when another leader took over from `leader` (its collection was taken as stuck).
     /// With requests already waiting it first pauses for `pause`.
-    private func nextRound(pausingFor pause: Duration) -> ([Waiter], ServingStatistics)? {
+    private func nextRound(for leader: Int, pausingFor pause: Duration) -> ([Waiter], ServingStatistics)? {
         if pause > .zero && state.withLock({ !$0.waiting.isEmpty }) {
             let (seconds, attoseconds) = pause.components
             usleep(UInt32(clamping: seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
@@ -110,10 +169,16 @@ final class ScrapeCoalescer: Sendable {
         let responseBytes = memory.held
         let refusedForMemory = memory.refused
         return state.withLock { state in
-            guard let oldest = state.waiting.first else {
-                state.collecting = false
+            // Taken over while stuck: the newer leader collects from here.
+            guard state.leader == leader else {
+                state.stuck -= 1
                 return nil
             }
+            guard let oldest = state.waiting.first else {
+                state.collectingSince = nil
+                return nil
+            }
+            state.collectingSince = .now
             let filter = oldest.scrape.filter
             var round: [Waiter] = []
             var rest: [Waiter] = []

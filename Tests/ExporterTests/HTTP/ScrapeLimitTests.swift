@@ -99,6 +99,33 @@ import TestSupport
         #expect(exporter.stderr.contains("Shutting down on signal 15"))
     }
 
+    /// One collection runs at a time, but one held past 30 s is taken as stuck: a scrape waiting
+    /// behind it is answered by a new collection beside it, and the stuck one still answers its
+    /// own request when its read returns.
+    @Test(.timeLimit(.minutes(5))) func aCollectionStuckFor30SecondsNoLongerHoldsTheOthers() throws {
+        let procfs = try BlockingProcfs()
+        let exporter = try RunningExporter(["--web.listen-address=127.0.0.1:0", "--path.procfs=\(procfs.root.path)"])
+        let stuck = try ChildProcess(["curl", "-sS", "-g", "-o", "/dev/null", "--max-time", "90",
+                                      "\(exporter.base)/metrics?collect[]=sockets"])
+        let started = Date()
+        let writer = procfs.waitForReader()
+        try #require(writer >= 0)
+        let output = try Fixtures.temporaryDirectory("stuck").appendingPathComponent("behind")
+        let behind = try ChildProcess(["curl", "-sS", "-g", "-o", output.path, "-w", "%{http_code}", "--max-time", "60",
+                                       "\(exporter.base)/metrics?exclude[]=sockets"], stdout: output.path + ".status")
+        // Queued behind the held collection: no answer for now.
+        #expect(!behind.waitUntilExit(seconds: 5))
+        behind.waitUntilExit()
+        let waited = Date().timeIntervalSince(started)
+        #expect(try String(contentsOfFile: output.path + ".status", encoding: .utf8) == "200")
+        #expect(waited >= 29 && waited < 40, "answered after \(waited) s")
+        #expect(try String(contentsOf: output, encoding: .utf8).contains("\nnetstat_scrape_collections_total 2\n"))
+        try procfs.release(writer)
+        stuck.waitUntilExit()
+        #expect(stuck.terminationStatus == 0)
+        #expect(try CurlResponse.get(["\(exporter.base)/metrics?exclude[]=sockets"]).status == 200)
+    }
+
     @Test func zeroMeansNoLimitAndBadValuesAreRejected() throws {
         let exporter = try RunningExporter(["--web.listen-address=127.0.0.1:0", "--web.max-requests=0",
                                             "--path.procfs=\(Fixtures.path("procfs/proc"))"])
