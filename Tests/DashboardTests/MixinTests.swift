@@ -59,7 +59,7 @@ import TestSupport
                                    directory.appendingPathComponent("prometheus/thresholds.yml").path,
                                    directory.appendingPathComponent("prometheus/rules.yml").path])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
-        #expect(check.stdout.contains("SUCCESS: 19 rules found"))
+        #expect(check.stdout.contains("SUCCESS: 20 rules found"))
         let dashboard = try JSONSerialization.jsonObject(
             with: Data(contentsOf: directory.appendingPathComponent("grafana/netstat-overview.json")))
         #expect((dashboard as? [String: Any])?["panels"] != nil)
@@ -87,7 +87,7 @@ import TestSupport
         let committedOthers = PrometheusRule.parse(committed).filter {
             $0.name != "netstat:threshold:close_wait_connections" && $0.name != "netstat:threshold:retransmit_ratio"
         }
-        #expect(others.count == 17)
+        #expect(others.count == 18)
         #expect(others.map { "\($0.name)=\($0.expr)" } == committedOthers.map { "\($0.name)=\($0.expr)" })
 
         let directory = try Fixtures.temporaryDirectory("mixin-override")
@@ -107,7 +107,7 @@ import TestSupport
         let narrowed = PrometheusRule.parse(yaml)
         let committed = try Self.committedRules()
         #expect(narrowed.map(\.name) == committed.map(\.name))
-        #expect(narrowed.count == 64)
+        #expect(narrowed.count == 67)
 
         let job = PromQLSelectors.Matcher(label: "job", op: "=", value: "netstat")
         var netstatSelectors = 0
@@ -124,14 +124,14 @@ import TestSupport
                 .replacingOccurrences(of: "{job=\"netstat\", ", with: "{")
             #expect(restored == original.expr, "\(rule.name)")
         }
-        // Not a parser that finds nothing: 36 selectors in 20 recording rules and 5 alerts (the other
+        // Not a parser that finds nothing: 38 selectors in 20 recording rules and 7 alerts (the other
         // rules and alerts read recorded series and thresholds only).
-        #expect(netstatSelectors == 36)
+        #expect(netstatSelectors == 38)
         #expect(rulesWithOne.filter { $0.kind == .record }.count == 20)
         #expect(rulesWithOne.filter { $0.kind == .alert }.map(\.name)
                 == ["NetstatListenDrops", "NetstatPublicPeer", "NetstatPeerConnectionFlood", "NetstatInterfaceDown",
-                    "NetstatExporterCollectorFailing"])
-        try Self.expectPromtoolAccepts(yaml, rules: 64, name: "mixin-selector")
+                    "NetstatExporterCollectorFailing", "NetstatNamespaceCapabilityMissing", "NetstatScrapesRefused"])
+        try Self.expectPromtoolAccepts(yaml, rules: 67, name: "mixin-selector")
     }
 
     /// `_config.alertFor` sets an alert's `for:` and the duration its description names, and gives
@@ -155,7 +155,7 @@ import TestSupport
             #expect(alert.forDuration == original.forDuration, "\(alert.name)")
             #expect(alert.description == original.description, "\(alert.name)")
         }
-        try Self.expectPromtoolAccepts(yaml, rules: 64, name: "mixin-alert-for")
+        try Self.expectPromtoolAccepts(yaml, rules: 67, name: "mixin-alert-for")
     }
 
     /// `_config.netstatSelector` narrows the dashboard's job and instance variables; empty (the

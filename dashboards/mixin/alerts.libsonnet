@@ -503,6 +503,61 @@
             },
           },
           {
+            alert: 'NetstatNamespaceCapabilityMissing',
+            // --netns.all only: one series per capability the namespace reader needs, read once at
+            // start (1 until the exporter restarts holding it). No netns label: about the exporter.
+            // Nothing else tells: a namespace never found has no series and no read failure.
+            expr: '%s == 1' % s('netstat_netns_capability_missing'),
+            labels: {
+              severity: 'warning',
+            },
+            annotations: {
+              summary: 'netstat_exporter on {{ $labels.instance }} lacks {{ $labels.capability }}: --netns.all misses namespaces',
+              description: std.join(' ', [
+                'netstat_exporter on {{ $labels.instance }} runs with --netns.all without {{ $labels.capability }}',
+                '(for ' + forText('NetstatNamespaceCapabilityMissing') + ').{{ if eq $labels.capability',
+                '"CAP_SYS_ADMIN" }} setns() is refused (--netns.reader=setns), so namespaces are read through',
+                '/proc/<pid>/net: those without a process it can see are skipped, and pods have no',
+                'netstat_tcp_listen_queue_max, so NetstatListenQueueFull cannot fire for them.{{ else }} The',
+                "network namespaces of other users' processes (containers, pods) are not found: their sockets",
+                'are missing from every netstat_* series and no alert can fire for them, silently.{{ end }} Add',
+                'the capability to the DaemonSet (securityContext.capabilities.add) or the systemd unit',
+                '(AmbientCapabilities and CapabilityBoundingSet) and restart the exporter.',
+              ]),
+              runbook_url: 'dashboards/RUNBOOK.md#netstatnamespacecapabilitymissing',
+            },
+          },
+          {
+            alert: 'NetstatScrapesRefused',
+            // Per reason: max_requests (--web.max-requests already waiting) or response_memory
+            // (answers not yet read by slow clients fill --web.max-response-memory). No `for`: each
+            // refusal is a 503, perhaps a failed Prometheus scrape, and the window holds it 10 minutes.
+            expr: |||
+              increase(%s[10m])
+                > on() group_left() netstat:threshold:scrape_refusals_10m
+            ||| % s('netstat_scrape_requests_total', 'result!="served"'),
+            labels: {
+              severity: 'warning',
+            },
+            annotations: {
+              summary: std.join(' ', [
+                'netstat_exporter on {{ $labels.instance }} refused about {{ $value | printf "%.0f" }} scrapes',
+                '({{ $labels.result }}) in 10 minutes',
+              ]),
+              description: std.join(' ', [
+                'netstat_exporter on {{ $labels.instance }} answered scrape requests with 503 within the last',
+                '10 minutes{{ if eq $labels.result "max_requests" }}, because --web.max-requests requests were',
+                'already waiting for a collection: a client (or too many Prometheus servers) scrapes it',
+                'faster than it collects.{{ else }}, because answers not yet read by slow clients filled',
+                '--web.max-response-memory: clients that do not read their responses (or read them very',
+                'slowly) hold its memory.{{ end }} A Prometheus scrape refused so fails (up 0). Find the',
+                "clients connected to the exporter's port (ss -tn on the host); stop the one hammering it, or",
+                'raise the flag.',
+              ]),
+              runbook_url: 'dashboards/RUNBOOK.md#netstatscrapesrefused',
+            },
+          },
+          {
             alert: 'NetstatThresholdsMissing',
             expr: 'absent(netstat:threshold:close_wait_connections)',
             labels: {

@@ -18,8 +18,8 @@
 
     // `for:` of each alert: how long its condition must hold before it fires. The descriptions
     // name it ("for 5 minutes"). An alert not named here has no `for:` (NetstatListenOverflows,
-    // NetstatListenDrops and NetstatConntrackInsertFailed: events, held by their 5 m windows);
-    // naming one gives it one.
+    // NetstatListenDrops and NetstatConntrackInsertFailed: events, held by their 5 m windows;
+    // NetstatScrapesRefused, held by its 10 m window); naming one gives it one.
     alertFor+:: {
       NetstatCloseWaitHigh: '5m',
       NetstatCloseWaitGrowing: '15m',
@@ -35,6 +35,7 @@
       NetstatConntrackTableFilling: '2m',
       NetstatExporterCollectorFailing: '10m',
       NetstatThresholdsMissing: '10m',
+      NetstatNamespaceCapabilityMissing: '15m',
     },
 
     // Alert thresholds for dashboards/prometheus/rules.yml — the one place to change them.
@@ -93,6 +94,10 @@
       // NetstatConntrackInsertFailed: failed conntrack inserts per second (5 m rate) per namespace;
       // 0: every one is a dropped packet (on Kubernetes a DNS lookup waiting 5 s for its retry).
       conntrack_insert_failed_per_second: 0,
+      // NetstatScrapesRefused: scrape requests the exporter refused with 503 within 10 minutes,
+      // per reason (--web.max-requests already waiting, or --web.max-response-memory full of
+      // answers slow clients have not read); 0: every refusal may be a Prometheus scrape failed.
+      scrape_refusals_10m: 0,
     },
   },
 }
