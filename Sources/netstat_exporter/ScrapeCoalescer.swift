@@ -111,18 +111,21 @@ final class ScrapeCoalescer: Sendable {
         }
     }
 
-    /// While requests wait behind a collection, checks once a second whether it has run past
-    /// `stuckAfter`, and if so leads the next collections on a new thread.
+    /// While collections run with requests waiting behind them, checks once a second whether the
+    /// running one has passed `stuckAfter`, and if so leads the next collections on a new
+    /// thread. It ends when no collection runs (under a crowd it lives on between rounds, whose
+    /// start empties the queue for a moment, instead of being started again each time).
     private func watchForStuckCollections() {
         enum Next { case stop, watch, takeOver(Int) }
         while true {
             usleep(1_000_000)
             let next: Next = state.withLock { state in
-                guard !state.waiting.isEmpty, let since = state.collectingSince else {
+                guard let since = state.collectingSince else {
                     state.watching = false
                     return .stop
                 }
-                guard ContinuousClock.now - since >= stuckAfter, state.stuck < maxStuck else { return .watch }
+                guard !state.waiting.isEmpty, ContinuousClock.now - since >= stuckAfter,
+                      state.stuck < maxStuck else { return .watch }
                 state.stuck += 1
                 state.collectingSince = .now
                 state.leader += 1
