@@ -183,7 +183,8 @@ static inline struct MHD_Daemon *netstat_mhd_start(
         // whole pool ends up resident while a connection lives (a 40 KiB pool made 2,000 clients
         // that never read their answers cost 80 MB), so it is small: 8 KiB, about 10 KiB a
         // connection in all. Below 32 KiB libmicrohttpd takes it from malloc, and what a burst
-        // of connections leaves in the heap goes back through MemoryReturn (docs/performance.md).
+        // of connections leaves in the heap goes back through MallocTuning.returnFreeMemory (main's
+        // housekeeping; docs/performance.md).
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(8 * 1024),
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits.connections_per_address,
         MHD_OPTION_CONNECTION_TIMEOUT, limits.idle_timeout_seconds,

@@ -6,8 +6,8 @@ import Synchronization
 public final class HTTPResponder: Sendable {
     private let table: ConnectionTable
     private let connection: UInt
-    /// The process's response memory, which every answer given here counts in.
-    public let memory: ResponseMemory
+    /// The process's response memory, which every answer made here counts in.
+    private let memory: ResponseMemory
     private let answered = Atomic<Bool>(false)
 
     init(table: ConnectionTable, connection: UInt, memory: ResponseMemory) {

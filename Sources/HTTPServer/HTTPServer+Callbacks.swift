@@ -25,7 +25,7 @@ private func connectionValues(_ connection: OpaquePointer, _ kind: MHD_ValueKind
 private func clientAddress(_ connection: OpaquePointer) -> String {
     var host = [CChar](repeating: 0, count: 64)
     netstat_mhd_client_address(connection, &host, host.count)
-    return String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return String(cTextBuffer: host)
 }
 
 private func clientCertificate(_ connection: OpaquePointer) -> ClientCertificate {

@@ -63,8 +63,7 @@ public final class HTTPServer: Sendable {
             throw .systemdSockets("descriptor \(fd) is not a listening TCP socket")
         }
         let port = UInt16(truncatingIfNeeded: netstat_socket_port(fd))
-        let address = ListenAddress(host: String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
-                                                 as: UTF8.self), port: port)
+        let address = ListenAddress(host: String(cTextBuffer: host), port: port)
         try self.init(socket: fd, address: address, boundPort: port, limits: limits, tls: tls,
                       core: ServerCore(handler: handler, workers: workers, memory: memory, log: log))
     }
