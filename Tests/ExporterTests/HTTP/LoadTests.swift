@@ -26,33 +26,16 @@ import TestSupport
         return (Int(fields.first ?? "") ?? 0, Double(fields.last ?? "") ?? 99)
     }
 
-    static func status(_ pid: Int32, _ field: String) -> Int? {
-        let text = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return nil }
-        return Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" })[1])
-    }
-
-    /// The process's user + system CPU time in seconds.
-    static func cpuSeconds(_ pid: Int32) -> Double {
-        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-        // After the command (which may hold spaces) comes the state, field 3: utime and stime
-        // are fields 14 and 15.
-        let fields = stat[(stat.lastIndex(of: ")").map { stat.index(after: $0) } ?? stat.startIndex)...]
-            .split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return .nan }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-    }
-
     @Test(.timeLimit(.minutes(5))) func fortyBackToBackClientsShareCollections() throws {
         try Self.withFarm { farm, port, pid in
             _ = try farm.scrape(port)
             let lone = try (0..<10).map { _ in try Self.timedScrape(farm, port).1 }.sorted()[5]
             let before = try farm.scrape(port)
-            let cpuBefore = Self.cpuSeconds(pid)
+            let cpuBefore = try #require(ExporterVitals(pid: pid).cpuSeconds)
             let started = Date()
             let wrk = try farm.run(["wrk", "-t2", "-c40", "-d5s", "--timeout", "10s", "--latency",
                                     "http://127.0.0.1:\(port)/metrics"])
-            let cores = (Self.cpuSeconds(pid) - cpuBefore) / Date().timeIntervalSince(started)
+            let cores = try (#require(ExporterVitals(pid: pid).cpuSeconds) - cpuBefore) / Date().timeIntervalSince(started)
             // wrk stops counting with a request of each connection still in flight: from the same
             // address, with forty waiting, the next scrape would be refused until they are answered.
             usleep(500_000)
@@ -75,7 +58,7 @@ import TestSupport
             // wrk's connections still in flight when it stopped counting.
             #expect(served >= Double(requests.answers + 1) && served <= Double(requests.answers + 41))
             #expect(served >= 4 * collections, "\(served) requests in \(collections) collections")
-            #expect(try #require(Self.status(pid, "VmHWM")) <= 64 * 1024)
+            #expect(try #require(ExporterVitals(pid: pid).peakResidentKiB) <= 64 * 1024)
         }
     }
 
@@ -83,7 +66,7 @@ import TestSupport
         try Self.withFarm { farm, port, pid in
             _ = try farm.scrape(port)
             usleep(2_500_000)  // one housekeeping trim after the first scrape
-            let residentBefore = try #require(Self.status(pid, "VmRSS"))
+            let residentBefore = try #require(ExporterVitals(pid: pid).residentKiB)
             let readers = try farm.startUntilReady(["python3", Fixtures.repository("Tests/Tools/slowreaders.py"),
                                                     "--port", String(port), "--clients", "1000",
                                                     "--addresses", "50", "--hold", "8"])
@@ -91,7 +74,7 @@ import TestSupport
             var scrapes: [(Int, Double)] = []
             for _ in 0..<5 {
                 scrapes.append(try Self.timedScrape(farm, port, from: "127.0.0.250"))
-                threads = max(threads, Self.status(pid, "Threads") ?? 99)
+                threads = max(threads, ExporterVitals(pid: pid).threads ?? 99)
                 usleep(500_000)
             }
             readers.waitUntilExit()
@@ -100,11 +83,11 @@ import TestSupport
                 #expect(seconds < 1, "a scrape took \(seconds) s")
             }
             #expect(threads <= 16)
-            #expect(try #require(Self.status(pid, "VmHWM")) <= 64 * 1024)
+            #expect(try #require(ExporterVitals(pid: pid).peakResidentKiB) <= 64 * 1024)
             // The readers are gone; within a few housekeeping rounds the memory is back.
             let bound = residentBefore * 12 / 10 + 4 * 1024
-            let back = waitUntil(timeout: 10) { (Self.status(pid, "VmRSS") ?? .max) <= bound }
-            #expect(back, "RSS \(Self.status(pid, "VmRSS") ?? -1) KiB after, \(residentBefore) KiB before")
+            let back = waitUntil(timeout: 10) { (ExporterVitals(pid: pid).residentKiB ?? .max) <= bound }
+            #expect(back, "\(ExporterVitals(pid: pid)) after, \(residentBefore) KiB resident before")
             let metrics = try farm.scrape(port)
             #expect(metrics["netstat_web_response_memory_bytes"] == 0)
         }
