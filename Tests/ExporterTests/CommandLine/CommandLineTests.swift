@@ -55,6 +55,11 @@ import TestSupport
         (["--web.read-timeout=50ms"], "got \\\"50ms\\\""),
         (["--web.max-connections=0"], "--web.max-connections: expected a whole number from 1 to 1000000"),
         (["--web.max-connections-per-address=-1"], "--web.max-connections-per-address: expected a whole number"),
+        (["--web.max-response-memory=16XB"],
+         "--web.max-response-memory: expected a size from 0 to 1048576MiB such as 16MiB or 512KiB, got \\\"16XB\\\""),
+        (["--web.max-response-memory=-1"], "got \\\"-1\\\""),
+        (["--web.max-response-memory=99999999999999GiB"], "got \\\"99999999999999GiB\\\""),
+        (["--web.max-response-memory=2000GiB"], "got \\\"2000GiB\\\""),
     ])
     func badFlagsExitWithOneLine(arguments: [String], message: String) throws {
         let result = try run(arguments)

@@ -99,6 +99,16 @@ import TestSupport
         }
     }
 
+    /// `--web.max-response-memory` in each unit, as the limit gauge reports it in bytes.
+    @Test func sizesInEveryUnitAreAccepted() throws {
+        for (value, bytes) in [("512KiB", 524_288), ("2MB", 2_097_152), ("1GiB", 1_073_741_824), ("4096", 4096), ("0", 0)] {
+            let exporter = try RunningExporter(["--web.listen-address=127.0.0.1:0", "--web.max-response-memory=\(value)",
+                                                "--path.procfs=\(Fixtures.path("procfs/proc"))"])
+            let scrape = try CurlResponse.get(["\(exporter.base)/metrics"])
+            #expect(scrape.text.contains("\nnetstat_web_response_memory_limit_bytes \(bytes)\n"), "\(value)")
+        }
+    }
+
     @Test func theConnectionLimitIsFittedUnderTheOpenFileLimit() throws {
         // Soft and hard both 300: 300 - 256 reserved leaves 44 connections.
         let exporter = try RunningExporter(["--web.listen-address=127.0.0.1:0", "--web.max-connections=2048",
